@@ -1,0 +1,39 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import type { Core } from '../core/index.ts';
+import { createHttpServer } from './http.ts';
+import { lucyPlugin } from './lucy/index.ts';
+
+export interface ServerOptions {
+  logger?: boolean;
+}
+
+/** The admin server: the three API dialects (and, later, the web app). */
+export async function buildAdminServer(core: Core, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = createHttpServer(core.config, options);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Decoy API',
+        version: '0.1.0',
+        description:
+          'Decoy admin API. `/api` speaks Lucy\'s admin API (with the extensions listed in the README); `/rest` speaks PhishLine\'s reporting API; `/api/v2` speaks Security Journey\'s v2 reporting API.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'JWT from POST /api/auth, or an API key' },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: false } });
+  await app.register(lucyPlugin, { prefix: '/api', core });
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `no such endpoint: ${req.method} ${req.url.split('?')[0]}` } }),
+  );
+  return app;
+}

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { Database, Dialect } from '../db/index.ts';
+import type { DB } from '../db/schema.ts';
+import { AccessService } from './access/access.ts';
+import { ClientService } from './tenants/clients.ts';
+import { ReferenceService } from './reference/reference.ts';
+import { PeopleService } from './people/people.ts';
+import { TemplateService } from './templates/templates.ts';
+import { CampaignService } from './campaigns/campaigns.ts';
+import { IncidentService } from './incidents/incidents.ts';
+
+/** What a core service is constructed with. */
+export interface ServiceDeps {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  config: Config;
+  clients: ClientService;
+}
+
+export function createCore(database: Database, config: Config) {
+  const clients = new ClientService(database.db);
+  const deps: ServiceDeps = { db: database.db, dialect: database.dialect, config, clients };
+  return {
+    database,
+    config,
+    access: new AccessService(database.db, config),
+    clients,
+    reference: new ReferenceService(deps),
+    people: new PeopleService(deps),
+    templates: new TemplateService(deps),
+    campaigns: new CampaignService(deps),
+    incidents: new IncidentService(deps),
+  };
+}
+
+export type Core = ReturnType<typeof createCore>;

@@ -1,0 +1,94 @@
+import SqliteDatabase from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type Transaction } from 'kysely';
+import pg from 'pg';
+import { ConfigError, redact } from '../config.ts';
+import type { DB } from './schema.ts';
+import * as m001 from './migrations/001_core.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+// count(*) and bigint come back from pg as strings; every id and count here fits a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export interface OpenOptions {
+  /** PostgreSQL only: use this schema (created if missing) — lets tests share one server. */
+  schema?: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    let sqlite: SqliteDatabase.Database;
+    try {
+      sqlite = new SqliteDatabase(file);
+    } catch (err) {
+      throw new ConfigError(`DECOY_DATABASE_URL: cannot open SQLite file ${file}: ${(err as Error).message}`);
+    }
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 10000');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  const poolConfig: pg.PoolConfig = { connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 };
+  if (options.schema) {
+    const admin = new pg.Client({ connectionString: url });
+    await connectOrExplain(admin, url);
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '')}"`);
+    await admin.end();
+    poolConfig.options = `-c search_path=${options.schema}`;
+  }
+  const pool = new pg.Pool(poolConfig);
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => {});
+  const probe = await pool.connect().catch((err: Error) => {
+    void pool.end();
+    throw new ConfigError(`DECOY_DATABASE_URL: cannot connect to ${redact(url)}: ${err.message}`);
+  });
+  probe.release();
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+async function connectOrExplain(client: pg.Client, url: string) {
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new ConfigError(`DECOY_DATABASE_URL: cannot connect to ${redact(url)}: ${(err as Error).message}`);
+  }
+}
+
+const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Promise<void> }> = {
+  '001_core': m001,
+};
+
+export async function migrate(database: Database): Promise<void> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, m] of Object.entries(MIGRATIONS)) migrations[name] = { up: (db) => m.up(db, database.dialect) };
+  const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+/** The application's clock, as stored: ISO 8601 UTC with milliseconds. */
+export function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { buildAdminServer } from './api/server.ts';
+import { ConfigError, type Address, type Config } from './config.ts';
+import { createCore, type Core } from './core/index.ts';
+import { seedReferenceData } from './core/seed.ts';
+import { randomPassword } from './core/access/passwords.ts';
+import { migrate, openDatabase } from './db/index.ts';
+import { buildTrackingServer } from './tracking/server.ts';
+
+export type Part = 'admin' | 'tracking' | 'worker';
+
+export interface Running {
+  core: Core;
+  admin?: FastifyInstance;
+  tracking?: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+/** Composition root: config -> database -> services -> servers. */
+export async function startDecoy(config: Config, parts: Part[], print: (line: string) => void = console.log): Promise<Running> {
+  const database = await openDatabase(config.databaseUrl);
+  await migrate(database);
+  const core = createCore(database, config);
+  await seedReferenceData(core);
+
+  const email = config.adminEmail ?? 'admin@localhost';
+  const password = config.adminPassword ?? randomPassword();
+  const created = await core.access.ensureFirstAdmin(email, password);
+
+  const running: Running = {
+    core,
+    async stop() {
+      await running.admin?.close();
+      await running.tracking?.close();
+      await database.close();
+    },
+  };
+  try {
+    if (parts.includes('admin')) {
+      running.admin = await buildAdminServer(core);
+      await listen(running.admin, config.adminAddr, 'DECOY_ADMIN_ADDR');
+    }
+    if (parts.includes('tracking')) {
+      running.tracking = await buildTrackingServer(core);
+      await listen(running.tracking, config.trackingAddr, 'DECOY_TRACKING_ADDR');
+    }
+  } catch (err) {
+    await running.stop().catch(() => {});
+    throw err;
+  }
+
+  const url = (a: Address) => `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+  if (created) {
+    print(`Decoy: created the first super admin ${email}` + (config.adminPassword ? ' (password from DECOY_ADMIN_PASSWORD)' : ` with password ${password}  (shown once; change it after signing in)`));
+  }
+  if (running.admin) print(`Decoy admin:    ${url(config.adminAddr)}/  (API docs: ${url(config.adminAddr)}/api/docs)`);
+  if (running.tracking) print(`Decoy tracking: ${url(config.trackingAddr)}/`);
+  if (parts.includes('worker')) print('Decoy worker: running');
+  return running;
+}
+
+async function listen(app: FastifyInstance, addr: Address, name: string) {
+  try {
+    await app.listen({ host: addr.host, port: addr.port });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new ConfigError(`${name}: ${addr.host}:${addr.port} is already in use`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      throw new ConfigError(`${name}: cannot listen on ${addr.host}:${addr.port} (${code})`);
+    }
+    throw err;
+  }
+}
