@@ -93,6 +93,9 @@ function databaseUrl(env: Env, dataDir: string): string {
     if (!file) throw new ConfigError('DECOY_DATABASE_URL: sqlite: needs a file path, e.g. sqlite:./data/decoy.db');
     return raw;
   }
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError(`DECOY_DATABASE_URL: expected sqlite:<file> or postgres://user:pass@host:port/db, got "${redact(raw)}"`);
+  }
   return parseUrl('DECOY_DATABASE_URL', raw, ['postgres:', 'postgresql:']);
 }
 

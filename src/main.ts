@@ -23,10 +23,6 @@ export async function startDecoy(config: Config, parts: Part[], print: (line: st
   const core = createCore(database, config);
   await seedReferenceData(core);
 
-  const email = config.adminEmail ?? 'admin@localhost';
-  const password = config.adminPassword ?? randomPassword();
-  const created = await core.access.ensureFirstAdmin(email, password);
-
   const running: Running = {
     core,
     async stop() {
@@ -48,6 +44,11 @@ export async function startDecoy(config: Config, parts: Part[], print: (line: st
     await running.stop().catch(() => {});
     throw err;
   }
+
+  // Only once the servers listen, so that a password printed is a password that works.
+  const email = config.adminEmail ?? 'admin@localhost';
+  const password = config.adminPassword ?? randomPassword();
+  const created = await core.access.ensureFirstAdmin(email, password);
 
   const url = (a: Address) => `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
   if (created) {
