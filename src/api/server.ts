@@ -5,13 +5,27 @@ import type { Core } from '../core/index.ts';
 import { createHttpServer } from './http.ts';
 import { lucyPlugin } from './lucy/index.ts';
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+  schema?: Record<string, any>;
+}
+
 export interface ServerOptions {
   logger?: boolean;
+  /** Filled with every route as it is registered (tests walk it). */
+  routes?: RouteInfo[];
 }
 
 /** The admin server: the three API dialects (and, later, the web app). */
 export async function buildAdminServer(core: Core, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = createHttpServer(core.config, options);
+  if (options.routes) {
+    const routes = options.routes;
+    app.addHook('onRoute', (r) => {
+      for (const method of [r.method].flat()) routes.push({ method, url: r.url, schema: r.schema as Record<string, any> | undefined });
+    });
+  }
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

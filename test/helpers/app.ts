@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { buildAdminServer } from '../../src/api/server.ts';
+import { buildAdminServer, type RouteInfo } from '../../src/api/server.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createCore, type Core } from '../../src/core/index.ts';
 import { seedReferenceData } from '../../src/core/seed.ts';
@@ -24,6 +24,8 @@ export const usingPostgres = () => !!process.env.DECOY_TEST_DATABASE_URL?.starts
 export interface TestApp {
   app: FastifyInstance;
   core: Core;
+  /** Every route of the admin server, as registered. */
+  routes: RouteInfo[];
   config: Config;
   /** A super admin's bearer token. */
   rootToken: string;
@@ -68,7 +70,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const core = createCore(database, config);
   await seedReferenceData(core);
   await core.access.ensureFirstAdmin(ADMIN_EMAIL, ADMIN_PASSWORD);
-  const app = await buildAdminServer(core, { logger: false });
+  const routes: RouteInfo[] = [];
+  const app = await buildAdminServer(core, { logger: false, routes });
   await app.ready();
 
   let seq = 0;
@@ -110,6 +113,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   return {
     app,
     core,
+    routes,
     config,
     rootToken,
     call,
