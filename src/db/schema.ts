@@ -153,6 +153,8 @@ export interface ScenarioTemplateTable {
   forbid: Bool;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Built-in library rows: the stable key the installer knows them by; null for client-made rows. */
+  library_key: Generated<string | null>;
 }
 
 export interface ScenarioTemplateContentTable {
@@ -189,6 +191,8 @@ export interface AwarenessTemplateTable {
   enabled: Bool;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Built-in library rows: the stable key the installer knows them by; null for client-made rows. */
+  library_key: Generated<string | null>;
 }
 
 export interface AwarenessTemplateContentTable {
@@ -217,6 +221,8 @@ export interface AttachmentTemplateTable {
   scenario_type: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Built-in library rows: the stable key the installer knows them by; null for client-made rows. */
+  library_key: Generated<string | null>;
 }
 
 export interface ReportTemplateTable {
@@ -225,6 +231,8 @@ export interface ReportTemplateTable {
   name: string;
   /** JSON array of {id, title}. */
   sections: string;
+  /** Built-in library rows: the stable key the installer knows them by; null for client-made rows. */
+  library_key: Generated<string | null>;
 }
 
 export interface CampaignTemplateTable {
@@ -233,6 +241,8 @@ export interface CampaignTemplateTable {
   name: string;
   /** JSON: campaign settings to copy. */
   settings: string;
+  /** Built-in library rows: the stable key the installer knows them by; null for client-made rows. */
+  library_key: Generated<string | null>;
 }
 
 export interface BenchmarkTable {
@@ -246,6 +256,9 @@ export interface DomainTable {
   client_id: number | null;
   name: string;
   created_at: Timestamp;
+  /** DKIM signing (002): selector and private key (PEM, encrypted with DECOY_SECRET); empty: no signing. */
+  dkim_selector: Generated<string>;
+  dkim_private_key: Generated<string>;
 }
 
 export interface CampaignTable {
@@ -419,4 +432,153 @@ export interface DB {
   campaign_awareness_scenarios: CampaignAwarenessScenarioTable;
   campaign_custom_fields: CampaignCustomFieldTable;
   incidents: IncidentTable;
+  victims: VictimTable;
+  tracking_events: TrackingEventTable;
+  campaign_counters: CampaignCounterTable;
+  outbox_messages: OutboxMessageTable;
+  scanner_ranges: ScannerRangeTable;
+}
+
+// ---- sending and tracking (002) --------------------------------------------------------------
+
+export interface VictimTable {
+  id: Generated<number>;
+  client_id: number;
+  campaign_id: number;
+  scenario_id: number;
+  recipient_id: number | null;
+  language_id: number | null;
+  /** The tracking token is HMAC(secret, id + nonce); only its SHA-256 is stored, for lookup. */
+  token_nonce: string;
+  token_hash: string;
+  /** The person, as they were when the campaign started. */
+  email: string;
+  name: string;
+  firstname: string;
+  lastname: string;
+  phone: string;
+  staff_type: string;
+  location: string;
+  division: string;
+  comment: string;
+  link: string;
+  gender: string;
+  custom_fields: string;
+  /** Outbox: the earliest pending send of any message type; null when nothing is pending. */
+  next_send_at: Timestamp | null;
+  /** A worker holds the row until then; after a crash another worker takes it over. */
+  lease_until: Timestamp | null;
+  send_at: Timestamp | null;
+  submitted_at: Timestamp | null;
+  lure_send_at: Timestamp | null;
+  lure_submitted_at: Timestamp | null;
+  awareness_send_at: Timestamp | null;
+  awareness_submitted_at: Timestamp | null;
+  attempts: number;
+  lure_attempts: number;
+  awareness_attempts: number;
+  last_attempt_at: Timestamp | null;
+  error: Bool;
+  error_text: string;
+  error_time: Timestamp | null;
+  error_type: string;
+  opened_at: Timestamp | null;
+  clicked_at: Timestamp | null;
+  succeeded_at: Timestamp | null;
+  trained_at: Timestamp | null;
+  reported_at: Timestamp | null;
+  awareness_opened_at: Timestamp | null;
+  awareness_completed_at: Timestamp | null;
+  os: string;
+  browser: string;
+  ip: string;
+  proxy_ip: string;
+  country: string;
+  plugins: string;
+  clicks: number;
+  opens: number;
+  submits: number;
+  vulnerable: Bool;
+  average_quiz_score: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TrackingEventTable {
+  id: Generated<number>;
+  client_id: number;
+  campaign_id: number;
+  scenario_id: number;
+  victim_id: number;
+  /** open | click | landing | submit | download | file_data | report | awareness_open | awareness_complete */
+  type: string;
+  time: Timestamp;
+  /** human | automated */
+  verdict: string;
+  /** JSON array of strings: why the verdict. */
+  reasons: string;
+  ip: string;
+  proxy_ip: string;
+  user_agent: string;
+  os: string;
+  browser: string;
+  country: string;
+  /** JSON: what the event carried (e.g. submitted field names and masked values). */
+  data: string;
+}
+
+/** Counters per campaign and scenario, kept up to date as victims change: stats never scan victims. */
+export interface CampaignCounterTable {
+  client_id: number;
+  campaign_id: number;
+  scenario_id: number;
+  victims: number;
+  submitted: number;
+  lure_submitted: number;
+  opened: number;
+  clicked: number;
+  succeeded: number;
+  vulnerable: number;
+  errors: number;
+  reported: number;
+  invalid_submits: number;
+  awareness_submitted: number;
+  awareness_opened: number;
+  awareness_completed: number;
+  trained: number;
+  awareness_scored: number;
+  awareness_score_sum: number;
+  awareness_percent_sum: number;
+  awareness_time_sum: number;
+  awareness_rescheduled: number;
+  automated_hits: number;
+}
+
+/** What the built-in catcher kept (mail when DECOY_SMTP_URL is unset; SMS always with the built-in provider). */
+export interface OutboxMessageTable {
+  id: Generated<number>;
+  client_id: number | null;
+  campaign_id: number | null;
+  victim_id: number | null;
+  /** attack | lure | awareness | test | ... */
+  message_type: string;
+  /** email | sms */
+  channel: string;
+  sender: string;
+  recipient: string;
+  subject: string;
+  message_id: string;
+  html: string;
+  text: string;
+  raw: string;
+  created_at: Timestamp;
+}
+
+export interface ScannerRangeTable {
+  id: Generated<number>;
+  /** null: applies to every client. */
+  client_id: number | null;
+  cidr: string;
+  label: string;
+  created_at: Timestamp;
 }

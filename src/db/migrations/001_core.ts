@@ -116,6 +116,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     table('recipient_custom_fields').addColumn('client_id', 'integer', (c) => c.notNull().references('clients.id').onDelete('cascade')),
     'name', 'ldap_attribute',
   ).execute();
+  await db.schema.createIndex('recipient_custom_fields_client_name').unique().on('recipient_custom_fields').columns(['client_id', 'name']).execute();
 
   await times(
     bool(
@@ -124,8 +125,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
         'type', 'name', 'description', 'category', 'audience', 'message_type', 'lure_message_type', 'license',
       ),
       'no_landing', 'enable', 'forbid',
-    ).addColumn('license_priority', 'integer', (c) => c.notNull().defaultTo(0)),
+    )
+      .addColumn('license_priority', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('library_key', 'text', (c) => c.unique()),
   ).execute();
+  await db.schema.createIndex('scenario_templates_client').on('scenario_templates').columns(['client_id', 'id']).execute();
 
   await times(
     text(
@@ -150,7 +154,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
         'name', 'description', 'email_sender_name', 'email_sender', 'license',
       ),
       'quiz', 'enabled',
-    ).addColumn('license_priority', 'integer', (c) => c.notNull().defaultTo(0)),
+    )
+      .addColumn('license_priority', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('library_key', 'text', (c) => c.unique()),
   ).execute();
 
   await times(
@@ -176,19 +182,22 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
       'enable',
     )
       .addColumn('variables', 'text', (c) => c.notNull().defaultTo('[]'))
-      .addColumn('configurations', 'text', (c) => c.notNull().defaultTo('[]')),
+      .addColumn('configurations', 'text', (c) => c.notNull().defaultTo('[]'))
+      .addColumn('library_key', 'text', (c) => c.unique()),
   ).execute();
 
   await table('report_templates')
     .addColumn('client_id', 'integer', (c) => c.references('clients.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('sections', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('library_key', 'text', (c) => c.unique())
     .execute();
 
   await table('campaign_templates')
     .addColumn('client_id', 'integer', (c) => c.references('clients.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
+    .addColumn('library_key', 'text', (c) => c.unique())
     .execute();
 
   await table('benchmarks').addColumn('name', 'text', (c) => c.notNull()).execute();
@@ -198,6 +207,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
+  // One name per owner; shared domains (client_id NULL) count as one owner.
+  await db.schema.createIndex('domains_owner_name').unique().on('domains').expression(sql`coalesce(client_id, 0)`).column('name').execute();
 
   await times(
     bool(
