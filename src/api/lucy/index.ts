@@ -17,6 +17,8 @@ import scenarios from './scenarios.ts';
 import campaignAwareness from './campaign-awareness.ts';
 import campaignCustomFields from './campaign-custom-fields.ts';
 import incidents from './incidents.ts';
+import outbox from './outbox.ts';
+import scannerRanges from './scanner-ranges.ts';
 
 export type LucyRoutes = (app: FastifyInstance, core: Core) => Promise<void> | void;
 
@@ -37,6 +39,8 @@ const ROUTES: LucyRoutes[] = [
   campaignAwareness,
   campaignCustomFields,
   incidents,
+  outbox,
+  scannerRanges,
 ];
 
 export function sendLucyError(reply: FastifyReply, err: unknown, req?: FastifyRequest) {
