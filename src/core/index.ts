@@ -9,6 +9,8 @@ import { PeopleService } from './people/people.ts';
 import { TemplateService } from './templates/templates.ts';
 import { CampaignService } from './campaigns/campaigns.ts';
 import { IncidentService } from './incidents/incidents.ts';
+import { ScannerRangeService } from './tracking/scanner-ranges.ts';
+import { OutboxService } from './outbox/outbox.ts';
 
 /** What a core service is constructed with. */
 export interface ServiceDeps {
@@ -31,6 +33,8 @@ export function createCore(database: Database, config: Config) {
     templates: new TemplateService(deps),
     campaigns: new CampaignService(deps),
     incidents: new IncidentService(deps),
+    scannerRanges: new ScannerRangeService(deps),
+    outbox: new OutboxService(deps),
   };
 }
 
