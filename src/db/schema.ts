@@ -448,9 +448,7 @@ export interface VictimTable {
   scenario_id: number;
   recipient_id: number | null;
   language_id: number | null;
-  /** The tracking token is HMAC(secret, id + nonce); only its SHA-256 is stored, for lookup. */
-  token_nonce: string;
-  token_hash: string;
+  // No token column: the tracking token is derived from the id with an HMAC (core/tracking/token.ts).
   /** The person, as they were when the campaign started. */
   email: string;
   name: string;

@@ -31,8 +31,6 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('scenario_id', 'integer', (c) => c.notNull().references('scenarios.id').onDelete('cascade'))
     .addColumn('recipient_id', 'integer', (c) => c.references('recipients.id').onDelete('set null'))
     .addColumn('language_id', 'integer')
-    .addColumn('token_nonce', 'text', (c) => c.notNull())
-    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('custom_fields', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('average_quiz_score', 'integer');
   victims = text(victims, 'email', 'name', 'firstname', 'lastname', 'phone', 'staff_type', 'location', 'division', 'comment', 'link', 'gender',
