@@ -11,6 +11,7 @@ import { CampaignService } from './campaigns/campaigns.ts';
 import { IncidentService } from './incidents/incidents.ts';
 import { ScannerRangeService } from './tracking/scanner-ranges.ts';
 import { OutboxService } from './outbox/outbox.ts';
+import { TrackingService } from './tracking/tracking.ts';
 
 /** What a core service is constructed with. */
 export interface ServiceDeps {
@@ -35,6 +36,7 @@ export function createCore(database: Database, config: Config) {
     incidents: new IncidentService(deps),
     scannerRanges: new ScannerRangeService(deps),
     outbox: new OutboxService(deps),
+    tracking: new TrackingService(deps),
   };
 }
 

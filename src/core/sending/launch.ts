@@ -1,0 +1,144 @@
+import { sql } from 'kysely';
+import type { Database, Executor } from '../../db/index.ts';
+import { now } from '../../db/index.ts';
+import { ensureCounterRows } from '../stats/counters.ts';
+import { parseSchedule, sendTimes } from './schedule.ts';
+
+/** Minutes: Lucy's `lure_delay` and `awareness_delay` are minutes in Decoy. */
+export const MINUTE = 60_000;
+
+/**
+ * Starting a campaign: one victim per person (by email) per scenario, from the scenario's own
+ * recipient groups and the campaign's; a person in two groups gets one. Victims that already
+ * exist (a restart) are left alone, so nobody is sent the same message twice. Then every new
+ * victim gets its send time(s).
+ */
+export async function createVictims(database: Database, campaignId: number, timeZone: string, nowMs = Date.now()): Promise<{ created: number }> {
+  const { db } = database;
+  return db.transaction().execute(async (trx) => {
+    const campaign = await trx.selectFrom('campaigns').select(['id', 'client_id', 'schedule']).where('id', '=', campaignId).executeTakeFirstOrThrow();
+    const t = new Date(nowMs).toISOString();
+    const groupsOfScenario = trx
+      .selectFrom('scenario_recipient_groups')
+      .select(['scenario_id', 'recipient_group_id'])
+      .where('client_id', '=', campaign.client_id)
+      .union(
+        trx
+          .selectFrom('campaign_recipient_groups as cg')
+          .innerJoin('scenarios as s2', 's2.campaign_id', 'cg.campaign_id')
+          .select(['s2.id as scenario_id', 'cg.recipient_group_id'])
+          .where('cg.campaign_id', '=', campaignId),
+      );
+    const source = trx
+      .selectFrom('scenarios as s')
+      .innerJoin(groupsOfScenario.as('g'), 'g.scenario_id', 's.id')
+      .innerJoin('recipients as r', 'r.recipient_group_id', 'g.recipient_group_id')
+      .where('s.campaign_id', '=', campaignId)
+      .where('r.client_id', '=', campaign.client_id)
+      .select([
+        's.client_id',
+        's.campaign_id',
+        's.id as scenario_id',
+        'r.id as recipient_id',
+        sql<number>`coalesce(r.language_id, s.language_id)`.as('language_id'),
+        'r.email',
+        'r.name',
+        'r.firstname',
+        'r.lastname',
+        'r.phone',
+        'r.staff_type',
+        'r.location',
+        'r.division',
+        'r.comment',
+        'r.link',
+        'r.gender',
+        'r.custom_fields',
+        sql<string>`${t}`.as('created_at'),
+        sql<string>`${t}`.as('updated_at'),
+      ])
+      .orderBy('r.id');
+    const result = await trx
+      .insertInto('victims')
+      .columns([
+        'client_id', 'campaign_id', 'scenario_id', 'recipient_id', 'language_id', 'email', 'name', 'firstname', 'lastname', 'phone',
+        'staff_type', 'location', 'division', 'comment', 'link', 'gender', 'custom_fields', 'created_at', 'updated_at',
+      ])
+      .expression(source)
+      .onConflict((oc) => oc.columns(['scenario_id', 'email']).doNothing())
+      .executeTakeFirst();
+    const created = Number(result.numInsertedOrUpdatedRows ?? 0);
+
+    await ensureCounterRows(trx, campaign.client_id, campaignId);
+    // The victims counter is a count, not a delta: set it from the rows.
+    const perScenario = await trx
+      .selectFrom('victims')
+      .select(['scenario_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('campaign_id', '=', campaignId)
+      .groupBy('scenario_id')
+      .execute();
+    for (const row of perScenario) {
+      await trx
+        .updateTable('campaign_counters')
+        .set({ victims: Number(row.n) })
+        .where('campaign_id', '=', campaignId)
+        .where('scenario_id', '=', row.scenario_id)
+        .execute();
+    }
+    await scheduleUnscheduled(trx, campaignId, parseSchedule(campaign.schedule), timeZone, nowMs);
+    await trx
+      .updateTable('recipients')
+      .set({ last_tested: now() })
+      .where('id', 'in', trx.selectFrom('victims').select('recipient_id').where('campaign_id', '=', campaignId).where('recipient_id', 'is not', null) as any)
+      .execute();
+    return { created };
+  });
+}
+
+/**
+ * Gives every victim of the campaign that has no send time yet its time: the attack at `t`, or
+ * for a double-barrel scenario the lure at `t` and the attack `lure_delay` minutes later.
+ */
+async function scheduleUnscheduled(trx: Executor, campaignId: number, schedule: ReturnType<typeof parseSchedule>, timeZone: string, nowMs: number) {
+  const scenarios = await trx
+    .selectFrom('scenarios')
+    .select(['id', 'double_barrel', 'lure_delay'])
+    .where('campaign_id', '=', campaignId)
+    .execute();
+  for (const s of scenarios) {
+    const lureMs = s.double_barrel ? Math.max(0, s.lure_delay) * MINUTE : 0;
+    if (schedule.mode === 'immediate') {
+      const t = new Date(nowMs).toISOString();
+      const attack = new Date(nowMs + lureMs).toISOString();
+      await trx
+        .updateTable('victims')
+        .set(s.double_barrel ? { lure_send_at: t, send_at: attack, next_send_at: t, updated_at: t } : { send_at: t, next_send_at: t, updated_at: t })
+        .where('scenario_id', '=', s.id)
+        .where('send_at', 'is', null)
+        .where('submitted_at', 'is', null)
+        .execute();
+      continue;
+    }
+    const ids = (
+      await trx.selectFrom('victims').select('id').where('scenario_id', '=', s.id).where('send_at', 'is', null).where('submitted_at', 'is', null).orderBy('id').execute()
+    ).map((r) => r.id);
+    if (!ids.length) continue;
+    const times = sendTimes(schedule, timeZone, ids.length, nowMs);
+    const CHUNK = 400;
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const part = ids.slice(i, i + CHUNK);
+      const first = (k: number) => new Date(times[i + k]).toISOString();
+      const attack = (k: number) => new Date(times[i + k] + lureMs).toISOString();
+      const caseOf = (value: (k: number) => string) =>
+        sql<string>`case ${sql.ref('id')} ${sql.join(part.map((id, k) => sql`when ${id} then ${value(k)}`), sql` `)} end`;
+      await trx
+        .updateTable('victims')
+        .set(
+          s.double_barrel
+            ? { lure_send_at: caseOf(first), send_at: caseOf(attack), next_send_at: caseOf(first) }
+            : { send_at: caseOf(first), next_send_at: caseOf(first) },
+        )
+        .where('id', 'in', part)
+        .execute();
+    }
+  }
+}

@@ -1,0 +1,272 @@
+import { sql, type Selectable } from 'kysely';
+import type { Database } from '../../db/index.ts';
+import type { VictimTable } from '../../db/schema.ts';
+import { bump, type CountDeltas } from '../stats/counters.ts';
+
+export type VictimRow = Selectable<VictimTable>;
+export type MessageKind = 'attack' | 'lure' | 'awareness';
+
+/** One message ready to go: built by the caller's builder, handed to the transport. */
+export interface OutboundMessage {
+  victimId: number;
+  kind: MessageKind;
+  channel: 'email' | 'sms';
+  from: string;
+  to: string;
+  raw: string | Buffer;
+  messageId: string;
+  subject: string;
+  html: string;
+  text: string;
+  meta: { clientId: number; campaignId: number; victimId: number; messageType: MessageKind };
+}
+
+export type SendResult = { ok: true } | { ok: false; kind: 'temporary' | 'permanent'; text: string };
+
+/** Turns a victim and a message kind into a message (rendering lives in mail/). */
+export type MessageBuilder = (victim: VictimRow, kind: MessageKind) => Promise<OutboundMessage | null>;
+/** Sends a batch; one result per message, in order. */
+export type BatchSender = (messages: OutboundMessage[]) => Promise<SendResult[]>;
+
+export interface OutboxOptions {
+  /** How long a claimed row is held; after a crash, another worker takes it over then. */
+  leaseMs: number;
+  batchSize: number;
+  /** Temporary failures are retried this many times, with exponential backoff, before giving up. */
+  maxAttempts: number;
+  backoffBaseMs: number;
+}
+
+export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { leaseMs: 120_000, batchSize: 200, maxAttempts: 8, backoffBaseMs: 60_000 };
+
+/** Which messages of a claimed victim are due now. */
+export function dueKinds(v: VictimRow, nowIso: string): MessageKind[] {
+  const out: MessageKind[] = [];
+  if (v.lure_send_at && !v.lure_submitted_at && v.lure_send_at <= nowIso) out.push('lure');
+  // A double-barrel attack waits for its lure.
+  if (v.send_at && !v.submitted_at && v.send_at <= nowIso && (!v.lure_send_at || v.lure_submitted_at || out.includes('lure'))) out.push('attack');
+  if (v.awareness_send_at && !v.awareness_submitted_at && v.awareness_send_at <= nowIso) out.push('awareness');
+  return out;
+}
+
+/** The next pending send of a victim after `sent` kinds went out, or null. */
+export function nextSendAfter(v: VictimRow, sent: Set<MessageKind>): string | null {
+  const pending: string[] = [];
+  if (v.lure_send_at && !v.lure_submitted_at && !sent.has('lure')) pending.push(v.lure_send_at);
+  if (v.send_at && !v.submitted_at && !sent.has('attack')) pending.push(v.send_at);
+  if (v.awareness_send_at && !v.awareness_submitted_at && !sent.has('awareness')) pending.push(v.awareness_send_at);
+  return pending.length ? pending.sort()[0] : null;
+}
+
+/**
+ * Claims due victims of running campaigns. The claim moves `next_send_at` to the end of the
+ * lease, so no other worker sees the row until then; PostgreSQL skips rows another worker is
+ * claiming at the same moment (FOR UPDATE SKIP LOCKED); SQLite serialises writers.
+ */
+export async function claimDue(database: Database, limit: number, leaseMs: number, nowMs = Date.now()): Promise<VictimRow[]> {
+  const nowIso = new Date(nowMs).toISOString();
+  const lease = new Date(nowMs + leaseMs).toISOString();
+  const lock = database.dialect === 'postgres' ? sql`for update of v skip locked` : sql``;
+  const result = await sql<VictimRow>`
+    update victims set lease_until = ${lease}, next_send_at = ${lease}
+    where id in (
+      select v.id from victims v join campaigns c on c.id = v.campaign_id
+      where v.next_send_at <= ${nowIso} and c.status = 'running'
+      order by v.next_send_at limit ${limit} ${lock}
+    )
+    returning *`.execute(database.db);
+  return result.rows;
+}
+
+interface Outcome {
+  victim: VictimRow;
+  kind: MessageKind;
+  result: SendResult;
+}
+
+/**
+ * Records what happened to a group of sent messages: sent rows get their `*_submitted_at` and
+ * next pending time, temporary failures are rescheduled with backoff, permanent ones (and
+ * temporary ones out of attempts) become the victim's error. Counters move in the same
+ * transaction.
+ */
+export async function recordOutcomes(database: Database, outcomes: Outcome[], opts: OutboxOptions, nowMs = Date.now()): Promise<void> {
+  if (!outcomes.length) return;
+  const t = new Date(nowMs).toISOString();
+  await database.db.transaction().execute(async (trx) => {
+    const deltas = new Map<number, { clientId: number; campaignId: number; d: CountDeltas }>();
+    const add = (v: VictimRow, key: keyof CountDeltas, n = 1) => {
+      let e = deltas.get(v.scenario_id);
+      if (!e) deltas.set(v.scenario_id, (e = { clientId: v.client_id, campaignId: v.campaign_id, d: {} }));
+      e.d[key] = (e.d[key] ?? 0) + n;
+    };
+    // Group per victim: several kinds may have gone out for one victim in one batch.
+    const byVictim = new Map<number, Outcome[]>();
+    for (const o of outcomes) byVictim.set(o.victim.id, [...(byVictim.get(o.victim.id) ?? []), o]);
+    const simpleSent: Record<string, number[]> = {};
+    for (const [id, list] of byVictim) {
+      const v = list[0].victim;
+      const sent = new Set(list.filter((o) => o.result.ok).map((o) => o.kind));
+      const failed = list.filter((o) => !o.result.ok);
+      const set: Record<string, unknown> = { lease_until: null, updated_at: t, last_attempt_at: t };
+      for (const kind of sent) {
+        const col = kind === 'attack' ? 'submitted_at' : kind === 'lure' ? 'lure_submitted_at' : 'awareness_submitted_at';
+        set[col] = t;
+        add(v, kind === 'attack' ? 'submitted' : kind === 'lure' ? 'lure_submitted' : 'awareness_submitted');
+      }
+      let next = nextSendAfter(v, sent);
+      for (const o of failed) {
+        const r = o.result as Extract<SendResult, { ok: false }>;
+        const attemptsCol = o.kind === 'attack' ? 'attempts' : o.kind === 'lure' ? 'lure_attempts' : 'awareness_attempts';
+        const attempts = (v[attemptsCol] ?? 0) + 1;
+        set[attemptsCol] = attempts;
+        if (r.kind === 'temporary' && attempts < opts.maxAttempts) {
+          const retryAt = new Date(nowMs + opts.backoffBaseMs * 2 ** (attempts - 1)).toISOString();
+          next = next && next < retryAt ? next : retryAt;
+          set.error_text = r.text.slice(0, 1000);
+        } else {
+          // Give up on this message: the victim carries the error, and nothing else is sent to them.
+          set.error = 1;
+          set.error_text = (r.kind === 'temporary' ? `gave up after ${attempts} attempts: ` : '') + r.text.slice(0, 1000);
+          set.error_time = t;
+          set.error_type = o.kind;
+          next = null;
+          if (!v.error) add(v, 'errors');
+        }
+      }
+      for (const kind of sent) {
+        const col = kind === 'attack' ? 'attempts' : kind === 'lure' ? 'lure_attempts' : 'awareness_attempts';
+        set[col] = (v[col] ?? 0) + 1;
+      }
+      set.next_send_at = next;
+      // The common case (one kind sent, nothing failed, nothing pending) is batched below.
+      if (!failed.length && sent.size === 1 && next === null && !v.attempts && !v.lure_attempts && !v.awareness_attempts) {
+        const kind = [...sent][0];
+        (simpleSent[kind] ??= []).push(id);
+        continue;
+      }
+      await trx.updateTable('victims').set(set as any).where('id', '=', id).execute();
+    }
+    for (const [kind, ids] of Object.entries(simpleSent)) {
+      const col = kind === 'attack' ? 'submitted_at' : kind === 'lure' ? 'lure_submitted_at' : 'awareness_submitted_at';
+      const attemptsCol = kind === 'attack' ? 'attempts' : kind === 'lure' ? 'lure_attempts' : 'awareness_attempts';
+      for (let i = 0; i < ids.length; i += 500) {
+        await trx
+          .updateTable('victims')
+          .set({ [col]: t, [attemptsCol]: 1, lease_until: null, next_send_at: null, updated_at: t, last_attempt_at: t } as any)
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute();
+      }
+    }
+    for (const [scenarioId, e] of deltas) await bump(trx, { clientId: e.clientId, campaignId: e.campaignId, scenarioId }, e.d);
+  });
+}
+
+/**
+ * The outbox worker: claims due victims, builds and sends their messages, records outcomes as
+ * they arrive (in small groups, so a crash re-sends at most what was in flight).
+ */
+export class OutboxWorker {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  readonly opts: OutboxOptions;
+
+  constructor(
+    private readonly database: Database,
+    private readonly build: MessageBuilder,
+    private readonly send: BatchSender,
+    opts: Partial<OutboxOptions> = {},
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {
+    this.opts = { ...DEFAULT_OUTBOX_OPTIONS, ...opts };
+  }
+
+  start(pollMs = 500): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let worked = 0;
+        try {
+          worked = await this.runOnce();
+        } catch (err) {
+          this.onError(err);
+        }
+        if (worked < this.opts.batchSize && this.running) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, pollMs);
+            this.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.wake = null;
+        }
+      }
+    })();
+  }
+
+  /** Ends the polling sleep early (after a campaign starts, say). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** One claim-send-record round; returns how many victims it claimed. */
+  async runOnce(nowMs = Date.now()): Promise<number> {
+    const victims = await claimDue(this.database, this.opts.batchSize, this.opts.leaseMs, nowMs);
+    if (!victims.length) return 0;
+    const nowIso = new Date(nowMs).toISOString();
+    const messages: { victim: VictimRow; message: OutboundMessage }[] = [];
+    const unbuildable: Outcome[] = [];
+    for (const victim of victims) {
+      for (const kind of dueKinds(victim, nowIso)) {
+        try {
+          const message = await this.build(victim, kind);
+          if (message) messages.push({ victim, message });
+          else unbuildable.push({ victim, kind, result: { ok: false, kind: 'permanent', text: `no ${kind} message content for this scenario and language` } });
+        } catch (err) {
+          unbuildable.push({ victim, kind, result: { ok: false, kind: 'permanent', text: `could not build the ${kind} message: ${(err as Error).message}` } });
+        }
+      }
+    }
+    // Victims claimed with nothing due (a lease that expired after a crash, say) are released.
+    const withWork = new Set([...messages.map((m) => m.victim.id), ...unbuildable.map((o) => o.victim.id)]);
+    const idle = victims.filter((v) => !withWork.has(v.id));
+    if (idle.length) {
+      for (const v of idle) {
+        await this.database.db
+          .updateTable('victims')
+          .set({ lease_until: null, next_send_at: nextSendAfter(v, new Set()) })
+          .where('id', '=', v.id)
+          .execute();
+      }
+    }
+    await recordOutcomes(this.database, unbuildable, this.opts, nowMs);
+    // Groups go to the transport at once (its pool limits concurrency); each group's outcomes
+    // are recorded as soon as it is done.
+    const GROUP = 50;
+    const groups: (typeof messages)[] = [];
+    for (let i = 0; i < messages.length; i += GROUP) groups.push(messages.slice(i, i + GROUP));
+    const sends = groups.map((group) =>
+      this.send(group.map((m) => m.message)).catch((err: Error): SendResult[] =>
+        group.map(() => ({ ok: false, kind: 'temporary', text: `send failed: ${err.message}` })),
+      ),
+    );
+    for (let k = 0; k < groups.length; k++) {
+      const results = await sends[k];
+      await recordOutcomes(
+        this.database,
+        groups[k].map((m, j) => ({ victim: m.victim, kind: m.message.kind, result: results[j] ?? { ok: false, kind: 'temporary', text: 'no result' } })),
+        this.opts,
+      );
+    }
+    return victims.length;
+  }
+}
