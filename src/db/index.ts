@@ -13,6 +13,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
+  /** PostgreSQL: the schema in use when not the default. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -63,7 +65,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   });
   probe.release();
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', schema: options.schema, close: () => db.destroy() };
 }
 
 async function connectOrExplain(client: pg.Client, url: string) {
@@ -82,7 +84,12 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
 export async function migrate(database: Database): Promise<void> {
   const migrations: Record<string, Migration> = {};
   for (const [name, m] of Object.entries(MIGRATIONS)) migrations[name] = { up: (db) => m.up(db, database.dialect) };
-  const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
+  // With several schemas on one server (tests), Kysely must keep its bookkeeping in ours.
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => migrations },
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
