@@ -57,5 +57,14 @@ export function createHttpServer(config: Pick<Config, 'bodyLimit' | 'trustedProx
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramAjv).compile(schema));
   // Bodies are JSON only; fastify's default text/plain parser would let other types through.
   app.removeContentTypeParser('text/plain');
+  // Lucy clients send Content-Type: application/json on every request, bodiless POSTs and
+  // DELETEs included: an empty body is no body, not an error.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return json(req, text, done);
+  });
   return app;
 }

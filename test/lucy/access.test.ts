@@ -197,3 +197,16 @@ describe('clients', () => {
     expect(list.json().clients.map((c: { id: number }) => c.id)).toEqual([b.clientId]);
   });
 });
+
+describe('bodiless requests with Content-Type: application/json', () => {
+  it('treats an empty JSON body as no body (DELETE, bodiless POST)', async () => {
+    const { token } = await t.tenant();
+    const created = await t.call('PUT', '/api/api-keys', { token, body: { name: 'temp' } });
+    const id = created.json().api_key.id;
+    const res = await t.call('DELETE', `/api/api-keys/${id}`, { token, raw: '', headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(204);
+    const withSchema = await t.call('PUT', '/api/api-keys', { token, raw: '', headers: { 'content-type': 'application/json' } });
+    expect(withSchema.statusCode).toBe(400);
+    expect(withSchema.json().error.message).toMatch(/^body:/);
+  });
+});

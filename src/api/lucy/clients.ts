@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/index.ts';
 import type { ClientInput, ClientRow } from '../../core/tenants/clients.ts';
-import { bool, errorResponses, idParams, listQuery, noContent, shortStr, str, yes, type ListQuery } from './plumbing.ts';
+import { invalid } from '../../errors.ts';
+import { bool, errorResponses, idParams, idSchema, listQuery, noContent, shortStr, str, yes, type ListQuery } from './plumbing.ts';
 
 const clientProps = {
   id: { type: 'integer' },
@@ -23,7 +24,7 @@ const clientProps = {
 
 export const clientSchema = { type: 'object', properties: { ...clientProps, links: { type: 'array' } } } as const;
 const clientBody = { type: 'object', required: ['name'], properties: clientProps } as const;
-const clientSaveBody = { type: 'object', required: ['id', 'name'], properties: clientProps } as const;
+const clientSaveBody = { type: 'object', required: ['id', 'name'], properties: { ...clientProps, id: idSchema } } as const;
 
 export function clientResource(c: ClientRow) {
   return {
@@ -71,7 +72,10 @@ export default async function clientRoutes(app: FastifyInstance, core: Core) {
   app.post<{ Params: { id: number }; Body: ClientInput & { id: number } }>(
     '/clients/:id',
     { schema: { tags, summary: 'Save a client', params: idParams, body: clientSaveBody, response: one } },
-    async (req) => ({ client: clientResource(await core.clients.save(req.principal, req.params.id, req.body)) }),
+    async (req) => {
+      if (req.body.id !== req.params.id) throw invalid(`id: ${req.body.id} does not match the id in the path (${req.params.id})`);
+      return { client: clientResource(await core.clients.save(req.principal, req.params.id, req.body)) };
+    },
   );
 
   app.delete<{ Params: { id: number } }>(

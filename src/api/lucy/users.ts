@@ -5,7 +5,7 @@ import type { Core } from '../../core/index.ts';
 import { bool, dateTimeOut, errorResponses, idParams, listQuery, lucyDate, noContent, nullableIdSchema, parseJsonArray, yes, type ListQuery } from './plumbing.ts';
 
 const userProps = {
-  id: { type: 'integer' },
+  id: { type: 'integer', minimum: 1, maximum: 2147483647 },
   email: { type: 'string', minLength: 3, maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$' },
   password: { type: 'string', minLength: 10, maxLength: 1024, description: 'write only' },
   name: { type: 'string', maxLength: 255 },

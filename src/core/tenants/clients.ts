@@ -137,8 +137,8 @@ export class ClientService {
   }
 
   async delete(p: Principal, id: number): Promise<void> {
-    assertSuper(p);
     await this.get(p, id);
+    assertSuper(p);
     await this.db.deleteFrom('clients').where('id', '=', id).execute();
   }
 

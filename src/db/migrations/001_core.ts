@@ -300,6 +300,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     ),
   ).execute();
   await db.schema.createIndex('campaign_awareness_campaign').on('campaign_awareness').columns(['campaign_id', 'id']).execute();
+  await db.schema.createIndex('campaign_awareness_public_id').unique().on('campaign_awareness').column('public_id').execute();
 
   await db.schema
     .createTable('campaign_awareness_scenarios')
@@ -315,6 +316,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('campaign_id', 'integer', (c) => c.notNull().references('campaigns.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('campaign_custom_fields_campaign').on('campaign_custom_fields').columns(['campaign_id', 'id']).execute();
 
   await bool(
     text(

@@ -1,0 +1,124 @@
+/**
+ * Campaign and scenario counters, computed for a whole page of campaigns (or scenarios) in
+ * one query each — never one query per row.
+ *
+ * Today only the audience is known: `recipients` is the number of distinct people (by
+ * e-mail) in the recipient groups of the campaign and of its scenarios. Every other counter
+ * is 0 until victims exist. When the `victims` table arrives, add one grouped query over it
+ * in `victimCounters` below (by campaign_id / scenario_id) and merge it in; callers do not
+ * change.
+ */
+import { sql } from 'kysely';
+import type { Executor } from '../../db/index.ts';
+
+export interface CampaignCounters {
+  recipients: number;
+  /** Victims: one person in one scenario. */
+  victims: number;
+  submitted: number;
+  lure_submitted: number;
+  opened: number;
+  clicked: number;
+  succeeded: number;
+  vulnerable: number;
+  errors: number;
+  reported: number;
+  invalid_submits: number;
+  awareness_submitted: number;
+  awareness_opened: number;
+  awareness_completed: number;
+  awareness_average_score: number;
+  awareness_average_percent: number;
+  awareness_average_time: number;
+  awareness_rescheduled: number;
+}
+
+export interface ScenarioCounters {
+  recipient_count: number;
+  messages_sent: number;
+  clicks: number;
+  successful_attacks: number;
+  vulnerable_victims: number;
+  errors: number;
+}
+
+export const ZERO_CAMPAIGN_COUNTERS: Readonly<CampaignCounters> = Object.freeze({
+  recipients: 0,
+  victims: 0,
+  submitted: 0,
+  lure_submitted: 0,
+  opened: 0,
+  clicked: 0,
+  succeeded: 0,
+  vulnerable: 0,
+  errors: 0,
+  reported: 0,
+  invalid_submits: 0,
+  awareness_submitted: 0,
+  awareness_opened: 0,
+  awareness_completed: 0,
+  awareness_average_score: 0,
+  awareness_average_percent: 0,
+  awareness_average_time: 0,
+  awareness_rescheduled: 0,
+});
+
+export const ZERO_SCENARIO_COUNTERS: Readonly<ScenarioCounters> = Object.freeze({
+  recipient_count: 0,
+  messages_sent: 0,
+  clicks: 0,
+  successful_attacks: 0,
+  vulnerable_victims: 0,
+  errors: 0,
+});
+
+/** Counters for every id in `campaignIds` (ids without data get zeros). */
+export async function campaignCounters(db: Executor, campaignIds: number[]): Promise<Map<number, CampaignCounters>> {
+  const out = new Map<number, CampaignCounters>();
+  for (const id of campaignIds) out.set(id, { ...ZERO_CAMPAIGN_COUNTERS });
+  if (!campaignIds.length) return out;
+
+  const groups = db
+    .selectFrom('campaign_recipient_groups')
+    .select(['campaign_id', 'recipient_group_id'])
+    .where('campaign_id', 'in', campaignIds)
+    .union(
+      db
+        .selectFrom('scenario_recipient_groups as srg')
+        .innerJoin('scenarios as s', 's.id', 'srg.scenario_id')
+        .select(['s.campaign_id', 'srg.recipient_group_id'])
+        .where('s.campaign_id', 'in', campaignIds),
+    );
+  const audience = await db
+    .selectFrom(groups.as('g'))
+    .innerJoin('recipients as r', 'r.recipient_group_id', 'g.recipient_group_id')
+    .select(['g.campaign_id', sql<number>`count(distinct r.email)`.as('recipients')])
+    .groupBy('g.campaign_id')
+    .execute();
+  for (const row of audience) out.get(row.campaign_id)!.recipients = Number(row.recipients);
+
+  await victimCounters(db, campaignIds, out);
+  return out;
+}
+
+/**
+ * Where the victim-based counters (submitted, opened, clicked, …) will be filled in from the
+ * `victims` table, grouped by campaign. Until victims exist there is nothing to count.
+ */
+async function victimCounters(_db: Executor, _campaignIds: number[], _out: Map<number, CampaignCounters>): Promise<void> {}
+
+/** Counters for every id in `scenarioIds`. */
+export async function scenarioCounters(db: Executor, scenarioIds: number[]): Promise<Map<number, ScenarioCounters>> {
+  const out = new Map<number, ScenarioCounters>();
+  for (const id of scenarioIds) out.set(id, { ...ZERO_SCENARIO_COUNTERS });
+  if (!scenarioIds.length) return out;
+  const audience = await db
+    .selectFrom('scenario_recipient_groups as srg')
+    .innerJoin('recipients as r', 'r.recipient_group_id', 'srg.recipient_group_id')
+    .select(['srg.scenario_id', sql<number>`count(distinct r.email)`.as('recipients')])
+    .where('srg.scenario_id', 'in', scenarioIds)
+    .groupBy('srg.scenario_id')
+    .execute();
+  for (const row of audience) out.get(row.scenario_id)!.recipient_count = Number(row.recipients);
+  return out;
+}
