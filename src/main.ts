@@ -6,6 +6,8 @@ import { seedReferenceData } from './core/seed.ts';
 import { randomPassword } from './core/access/passwords.ts';
 import { migrate, openDatabase } from './db/index.ts';
 import { buildTrackingServer } from './tracking/server.ts';
+import { wireSending } from './mail/outbox-worker.ts';
+import { parseSmtpUrl } from './mail/transport.ts';
 
 export type Part = 'admin' | 'tracking' | 'worker';
 
@@ -18,14 +20,19 @@ export interface Running {
 
 /** Composition root: config -> database -> services -> servers. */
 export async function startDecoy(config: Config, parts: Part[], print: (line: string) => void = console.log): Promise<Running> {
+  // A bad relay URL stops the start with one line, like every other setting.
+  if (config.smtpUrl) parseSmtpUrl(config.smtpUrl);
   const database = await openDatabase(config.databaseUrl);
   await migrate(database);
   const core = createCore(database, config);
   await seedReferenceData(core);
 
+  const sending = wireSending(core);
+  if (parts.includes('worker')) sending.worker.start();
   const running: Running = {
     core,
     async stop() {
+      await sending.close();
       await running.admin?.close();
       await running.tracking?.close();
       await database.close();

@@ -12,6 +12,7 @@ import { IncidentService } from './incidents/incidents.ts';
 import { ScannerRangeService } from './tracking/scanner-ranges.ts';
 import { OutboxService } from './outbox/outbox.ts';
 import { TrackingService } from './tracking/tracking.ts';
+import { VictimService } from './campaigns/victims.ts';
 
 /** What a core service is constructed with. */
 export interface ServiceDeps {
@@ -37,6 +38,7 @@ export function createCore(database: Database, config: Config) {
     scannerRanges: new ScannerRangeService(deps),
     outbox: new OutboxService(deps),
     tracking: new TrackingService(deps),
+    victims: new VictimService(database),
   };
 }
 

@@ -7,6 +7,7 @@ import { ConfigError, redact } from '../config.ts';
 import type { DB } from './schema.ts';
 import * as m001 from './migrations/001_core.ts';
 import * as m002 from './migrations/002_sending_tracking.ts';
+import * as m003 from './migrations/003_campaign_recipients.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -79,6 +80,7 @@ async function connectOrExplain(client: pg.Client, url: string) {
 const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Promise<void> }> = {
   '001_core': m001,
   '002_sending_tracking': m002,
+  '003_campaign_recipients': m003,
 };
 
 export async function migrate(database: Database): Promise<void> {

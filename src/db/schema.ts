@@ -289,6 +289,8 @@ export interface CampaignTable {
   schedule: string;
   approved_by: number | null;
   approved_at: Timestamp | null;
+  /** Distinct people among the victims, counted at launch (003); null before the first start. */
+  recipients_count: Generated<number | null>;
 }
 
 export interface CampaignEventTable {

@@ -14,6 +14,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createCore, type Core } from '../../src/core/index.ts';
 import { seedReferenceData } from '../../src/core/seed.ts';
 import { migrate, openDatabase } from '../../src/db/index.ts';
+import { wireSending, type Sending } from '../../src/mail/outbox-worker.ts';
 
 export const ADMIN_EMAIL = 'root@decoy.test';
 export const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -26,6 +27,8 @@ export interface TestApp {
   core: Core;
   /** Every route of the admin server, as registered. */
   routes: RouteInfo[];
+  /** Sending, wired as in `decoy serve`; the worker does not poll: call `sending.worker.runOnce()`. */
+  sending: Sending;
   config: Config;
   /** A super admin's bearer token. */
   rootToken: string;
@@ -70,6 +73,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const core = createCore(database, config);
   await seedReferenceData(core);
   await core.access.ensureFirstAdmin(ADMIN_EMAIL, ADMIN_PASSWORD);
+  const sending = wireSending(core);
   const routes: RouteInfo[] = [];
   const app = await buildAdminServer(core, { logger: false, routes });
   await app.ready();
@@ -114,6 +118,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     app,
     core,
     routes,
+    sending,
     config,
     rootToken,
     call,
@@ -121,6 +126,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     tenant,
     user,
     async close() {
+      await sending.close();
       await app.close();
       await database.close();
       if (pgUrl && schema) {

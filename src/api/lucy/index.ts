@@ -19,6 +19,7 @@ import campaignCustomFields from './campaign-custom-fields.ts';
 import incidents from './incidents.ts';
 import outbox from './outbox.ts';
 import scannerRanges from './scanner-ranges.ts';
+import victims from './victims.ts';
 
 export type LucyRoutes = (app: FastifyInstance, core: Core) => Promise<void> | void;
 
@@ -41,6 +42,7 @@ const ROUTES: LucyRoutes[] = [
   incidents,
   outbox,
   scannerRanges,
+  victims,
 ];
 
 export function sendLucyError(reply: FastifyReply, err: unknown, req?: FastifyRequest) {

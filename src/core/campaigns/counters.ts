@@ -10,6 +10,7 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
+import { campaignCounts, scenarioCounts, type Counts } from '../stats/counters.ts';
 
 export interface CampaignCounters {
   recipients: number;
@@ -102,10 +103,44 @@ export async function campaignCounters(db: Executor, campaignIds: number[]): Pro
 }
 
 /**
- * Where the victim-based counters (submitted, opened, clicked, …) will be filled in from the
- * `victims` table, grouped by campaign. Until victims exist there is nothing to count.
+ * The victim-based counters come from `campaign_counters`, which sending and tracking keep up
+ * to date as they happen: one grouped read, never a scan of victims. Once a campaign has
+ * victims, `recipients` is the number of distinct people among them.
  */
-async function victimCounters(_db: Executor, _campaignIds: number[], _out: Map<number, CampaignCounters>): Promise<void> {}
+async function victimCounters(db: Executor, campaignIds: number[], out: Map<number, CampaignCounters>): Promise<void> {
+  const counts = await campaignCounts(db, campaignIds);
+  const started = await db
+    .selectFrom('campaigns')
+    .select(['id', 'recipients_count'])
+    .where('id', 'in', campaignIds)
+    .where('recipients_count', 'is not', null)
+    .execute();
+  for (const row of started) out.get(row.id)!.recipients = Number(row.recipients_count);
+  for (const [id, c] of counts) Object.assign(out.get(id)!, fromCounts(c));
+}
+
+function fromCounts(c: Counts): Omit<CampaignCounters, 'recipients'> {
+  const avg = (sum: number) => (c.awareness_scored ? Math.round((sum / c.awareness_scored) * 100) / 100 : 0);
+  return {
+    victims: c.victims,
+    submitted: c.submitted,
+    lure_submitted: c.lure_submitted,
+    opened: c.opened,
+    clicked: c.clicked,
+    succeeded: c.succeeded,
+    vulnerable: c.vulnerable,
+    errors: c.errors,
+    reported: c.reported,
+    invalid_submits: c.invalid_submits,
+    awareness_submitted: c.awareness_submitted,
+    awareness_opened: c.awareness_opened,
+    awareness_completed: c.awareness_completed,
+    awareness_average_score: avg(c.awareness_score_sum),
+    awareness_average_percent: avg(c.awareness_percent_sum),
+    awareness_average_time: avg(c.awareness_time_sum),
+    awareness_rescheduled: c.awareness_rescheduled,
+  };
+}
 
 /** Counters for every id in `scenarioIds`. */
 export async function scenarioCounters(db: Executor, scenarioIds: number[]): Promise<Map<number, ScenarioCounters>> {
@@ -120,5 +155,14 @@ export async function scenarioCounters(db: Executor, scenarioIds: number[]): Pro
     .groupBy('srg.scenario_id')
     .execute();
   for (const row of audience) out.get(row.scenario_id)!.recipient_count = Number(row.recipients);
+  for (const [id, c] of await scenarioCounts(db, scenarioIds)) {
+    const o = out.get(id)!;
+    if (c.victims) o.recipient_count = c.victims;
+    o.messages_sent = c.submitted;
+    o.clicks = c.clicked;
+    o.successful_attacks = c.succeeded;
+    o.vulnerable_victims = c.vulnerable;
+    o.errors = c.errors;
+  }
   return out;
 }

@@ -84,6 +84,12 @@ export async function createVictims(database: Database, campaignId: number, time
         .where('scenario_id', '=', row.scenario_id)
         .execute();
     }
+    const people = await trx
+      .selectFrom('victims')
+      .select(sql<number>`count(distinct email)`.as('n'))
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirstOrThrow();
+    await trx.updateTable('campaigns').set({ recipients_count: Number(people.n) }).where('id', '=', campaignId).execute();
     await scheduleUnscheduled(trx, campaignId, parseSchedule(campaign.schedule), timeZone, nowMs);
     await trx
       .updateTable('recipients')

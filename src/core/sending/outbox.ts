@@ -114,7 +114,8 @@ export async function recordOutcomes(database: Database, outcomes: Outcome[], op
         set[col] = t;
         add(v, kind === 'attack' ? 'submitted' : kind === 'lure' ? 'lure_submitted' : 'awareness_submitted');
       }
-      let next = nextSendAfter(v, sent);
+      // Failed kinds are not pending at their old time: they come back at their retry time.
+      let next = nextSendAfter(v, new Set([...sent, ...failed.map((o) => o.kind)]));
       for (const o of failed) {
         const r = o.result as Extract<SendResult, { ok: false }>;
         const attemptsCol = o.kind === 'attack' ? 'attempts' : o.kind === 'lure' ? 'lure_attempts' : 'awareness_attempts';

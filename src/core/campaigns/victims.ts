@@ -1,0 +1,95 @@
+import type { Selectable } from 'kysely';
+import { now, type Database } from '../../db/index.ts';
+import type { TrackingEventTable } from '../../db/schema.ts';
+import { conflict, invalid, notFound } from '../../errors.ts';
+import { assertCanRead, assertCanWrite, readScope, type Principal } from '../access/principal.ts';
+import { page, type ListOptions } from '../list.ts';
+import type { MessageKind, VictimRow } from '../sending/outbox.ts';
+import { bump } from '../stats/counters.ts';
+import { loadCampaign, loadScenario } from './shared.ts';
+
+export type TrackingEventRow = Selectable<TrackingEventTable>;
+
+const VICTIM_SORT = [
+  'id', 'email', 'name', 'submitted_at', 'opened_at', 'clicked_at', 'succeeded_at', 'reported_at', 'trained_at', 'clicks', 'error', 'error_time',
+  'scenario_id', 'country', 'os', 'browser',
+];
+const ERROR_SORT = ['id', 'email', 'name', 'error_time', 'error_type'];
+const EVENT_SORT = ['id', 'time', 'type', 'verdict'];
+
+/** Victims (one person in one scenario): their state, their events, their errors, re-sending. */
+export class VictimService {
+  constructor(private readonly database: Database) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  async ofCampaign(p: Principal, campaignId: number, opts: ListOptions): Promise<VictimRow[]> {
+    assertCanRead(p);
+    const campaign = await loadCampaign(this.db, p, campaignId);
+    return page(this.db.selectFrom('victims').selectAll().where('campaign_id', '=', campaign.id), opts, VICTIM_SORT).execute();
+  }
+
+  async ofScenario(p: Principal, scenarioId: number, opts: ListOptions): Promise<VictimRow[]> {
+    assertCanRead(p);
+    const scenario = await loadScenario(this.db, p, scenarioId);
+    return page(this.db.selectFrom('victims').selectAll().where('scenario_id', '=', scenario.id), opts, VICTIM_SORT).execute();
+  }
+
+  async get(p: Principal, id: number): Promise<VictimRow> {
+    assertCanRead(p);
+    const scope = readScope(p);
+    let q = this.db.selectFrom('victims').selectAll().where('id', '=', id);
+    if (scope !== null) q = q.where('client_id', '=', scope);
+    const row = await q.executeTakeFirst();
+    if (!row) throw notFound('victim');
+    return row;
+  }
+
+  /** Every hit on the victim's links, people's and machines', with the verdict and its reasons. */
+  async events(p: Principal, victimId: number, opts: ListOptions): Promise<TrackingEventRow[]> {
+    const victim = await this.get(p, victimId);
+    return page(this.db.selectFrom('tracking_events').selectAll().where('victim_id', '=', victim.id), opts, EVENT_SORT).execute();
+  }
+
+  async errors(p: Principal, campaignId: number, opts: ListOptions): Promise<VictimRow[]> {
+    assertCanRead(p);
+    const campaign = await loadCampaign(this.db, p, campaignId);
+    return page(this.db.selectFrom('victims').selectAll().where('campaign_id', '=', campaign.id).where('error', '=', 1), opts, ERROR_SORT).execute();
+  }
+
+  /**
+   * Sends one message of a victim again, now. The earlier send stops counting (the counter
+   * moves back) so that the statistics stay exact; an error on the victim is cleared.
+   */
+  async resend(p: Principal, victimId: number, kind: MessageKind): Promise<void> {
+    assertCanWrite(p);
+    const victim = await this.get(p, victimId);
+    const campaign = await this.db.selectFrom('campaigns').select(['status']).where('id', '=', victim.campaign_id).executeTakeFirstOrThrow();
+    if (campaign.status !== 'running') throw conflict(`status: the campaign is ${campaign.status}; messages are sent only while it is running`);
+    const scenario = await this.db.selectFrom('scenarios').select(['double_barrel']).where('id', '=', victim.scenario_id).executeTakeFirstOrThrow();
+    if (kind === 'lure' && !scenario.double_barrel) throw invalid('message_type: this scenario has no lure message (it is not double barrel)');
+    if (kind === 'awareness') {
+      const awareness = await this.db.selectFrom('campaign_awareness').select('id').where('campaign_id', '=', victim.campaign_id).executeTakeFirst();
+      if (!awareness) throw invalid('message_type: this campaign has no awareness');
+    }
+    const t = now();
+    const cols = {
+      attack: { send: 'send_at', sent: 'submitted_at', counter: 'submitted' },
+      lure: { send: 'lure_send_at', sent: 'lure_submitted_at', counter: 'lure_submitted' },
+      awareness: { send: 'awareness_send_at', sent: 'awareness_submitted_at', counter: 'awareness_submitted' },
+    }[kind] as { send: keyof VictimRow; sent: keyof VictimRow; counter: 'submitted' | 'lure_submitted' | 'awareness_submitted' };
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('victims')
+        .set({ [cols.send]: t, [cols.sent]: null, next_send_at: t, lease_until: null, error: 0, error_text: '', error_time: null, error_type: '', updated_at: t } as any)
+        .where('id', '=', victim.id)
+        .execute();
+      const deltas: Record<string, number> = {};
+      if (victim[cols.sent]) deltas[cols.counter] = -1;
+      if (victim.error) deltas.errors = -1;
+      await bump(trx, { clientId: victim.client_id, campaignId: victim.campaign_id, scenarioId: victim.scenario_id }, deltas);
+    });
+  }
+}

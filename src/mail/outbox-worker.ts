@@ -1,0 +1,266 @@
+/**
+ * Sending, put together: the campaign lifecycle's hooks create victims when a campaign starts,
+ * and the outbox worker (core/sending/outbox.ts) claims due victims, builds their messages here
+ * (compiled once per scenario, kind and language; substituted per person) and hands them to
+ * the mailer (SMTP relay or the built-in catcher) or the SMS provider.
+ */
+import type { Core } from '../core/index.ts';
+import { createVictims } from '../core/sending/launch.ts';
+import {
+  OutboxWorker,
+  type MessageKind,
+  type OutboundMessage,
+  type OutboxOptions,
+  type SendResult,
+  type VictimRow,
+} from '../core/sending/outbox.ts';
+import { compileMessage, render, type CompiledMessage } from './render.ts';
+import { createMailer, type Mailer, type OutgoingMessage } from './transport.ts';
+import { createSmsProvider, type SmsProvider } from './sms.ts';
+
+interface Compiled {
+  message: CompiledMessage;
+  channel: 'email' | 'sms';
+  senderDomain: string;
+  base: string;
+  company: string;
+  customFieldNames: string[];
+  senderName: string;
+  senderEmail: string;
+  attachmentName: string;
+}
+
+const CACHE_MS = 30_000;
+
+export class MessageFactory {
+  private cache = new Map<string, { at: number; value: Compiled | null }>();
+
+  constructor(private readonly core: Core) {}
+
+  /** Forget compiled messages (a template or scenario changed). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private async compiled(victim: VictimRow, kind: MessageKind): Promise<Compiled | null> {
+    const key = `${victim.scenario_id}:${kind}:${victim.language_id ?? 0}`;
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    const value = await this.compile(victim, kind);
+    this.cache.set(key, { at: Date.now(), value });
+    return value;
+  }
+
+  private async compile(victim: VictimRow, kind: MessageKind): Promise<Compiled | null> {
+    const db = this.core.database.db;
+    const scenario = await db.selectFrom('scenarios').selectAll().where('id', '=', victim.scenario_id).executeTakeFirst();
+    if (!scenario) return null;
+    const client = await db.selectFrom('clients').select('name').where('id', '=', victim.client_id).executeTakeFirst();
+    const customFieldNames = (
+      await db.selectFrom('recipient_custom_fields').select('name').where('client_id', '=', victim.client_id).orderBy('id').execute()
+    ).map((r) => r.name);
+    const languages = [victim.language_id ?? scenario.language_id, scenario.language_id];
+    const fullDomain = scenario.subdomain ? `${scenario.subdomain}.${scenario.domain}` : scenario.domain;
+    const base = this.core.config.publicUrl ?? `https://${fullDomain}`;
+    let subject: string;
+    let html: string;
+    let text: string;
+    let senderName = scenario.sender_name;
+    let senderEmail = scenario.sender_email;
+    let attachmentName = '';
+    if (kind === 'awareness') {
+      const awareness = await db.selectFrom('campaign_awareness').selectAll().where('campaign_id', '=', victim.campaign_id).orderBy('id').executeTakeFirst();
+      if (!awareness) return null;
+      const content = await firstContent(
+        languages.concat(awareness.language_id),
+        (lang) => db.selectFrom('awareness_template_contents').selectAll().where('awareness_template_id', '=', awareness.template_id).where('language_id', '=', lang).executeTakeFirst(),
+      );
+      if (!content) return null;
+      subject = awareness.subject || content.subject;
+      html = content.email_html;
+      text = content.email_text;
+      senderName = awareness.sender_name || senderName;
+      senderEmail = awareness.sender_email || senderEmail;
+    } else {
+      const content = await firstContent(languages, (lang) =>
+        db.selectFrom('scenario_template_contents').selectAll().where('scenario_template_id', '=', scenario.scenario_template_id).where('language_id', '=', lang).executeTakeFirst(),
+      );
+      if (!content) return null;
+      if (kind === 'lure') {
+        subject = content.lure_subject;
+        html = content.lure_html;
+        text = content.lure_text;
+        senderName = scenario.lure_sender_name || senderName;
+        senderEmail = scenario.lure_sender_email || senderEmail;
+        if (!subject && !html && !text) return null;
+      } else {
+        subject = content.subject;
+        html = content.email_html;
+        text = content.email_text;
+        attachmentName = content.attachment_name;
+      }
+      senderName ||= content.sender_name;
+      senderEmail ||= content.sender_email;
+    }
+    const channel = (kind === 'lure' ? scenario.lure_message_type : scenario.message_type) === 'sms' ? 'sms' : 'email';
+    const message = compileMessage({
+      subject,
+      html,
+      text,
+      senderName,
+      senderEmail,
+      replyTo: scenario.use_reply_to ? senderEmail : null,
+      trackOpens: kind !== 'awareness' && scenario.track_opened_emails === 1,
+    });
+    return {
+      message,
+      channel,
+      senderDomain: senderEmail.split('@')[1] || fullDomain || 'decoy.invalid',
+      base,
+      company: client?.name ?? '',
+      customFieldNames,
+      senderName,
+      senderEmail,
+      attachmentName,
+    };
+  }
+
+  /** The outbox worker's MessageBuilder. */
+  build = async (victim: VictimRow, kind: MessageKind): Promise<OutboundMessage | null> => {
+    const c = await this.compiled(victim, kind);
+    if (!c) return null;
+    const urls = this.core.tracking.urls(c.base, victim.id);
+    const vars: Record<string, string> = {
+      name: victim.name,
+      firstname: victim.firstname,
+      lastname: victim.lastname,
+      email: victim.email,
+      phone: victim.phone,
+      staff_type: victim.staff_type,
+      location: victim.location,
+      division: victim.division,
+      link: kind === 'awareness' ? urls.link.replace('/l/', '/a/') : urls.link,
+      download_link: urls.download,
+      report_link: urls.report,
+      sender_name: c.senderName,
+      sender_email: c.senderEmail,
+      date: new Date().toISOString().slice(0, 10),
+      company: c.company,
+    };
+    const values = customValues(victim.custom_fields);
+    c.customFieldNames.forEach((name, i) => (vars[`custom.${name}`] = String(values[i] ?? '')));
+    const messageId = `<${this.core.tracking.tokens.token(victim.id, `m-${kind}`)}@${c.senderDomain}>`;
+    const attachments =
+      kind === 'attack' && c.attachmentName
+        ? [{ filename: c.attachmentName.replace(/\.[a-z0-9]+$/i, '') + '.html', contentType: 'text/html; charset=utf-8', content: beaconDocument(urls.fileData) }]
+        : undefined;
+    const rendered = render(c.message, {
+      to: { email: victim.email, name: victim.name },
+      vars,
+      pixelUrl: urls.pixel,
+      messageId,
+      headers: { 'X-Decoy-Campaign': String(victim.campaign_id) },
+      attachments,
+    });
+    const to = c.channel === 'sms' ? victim.phone : victim.email;
+    return {
+      victimId: victim.id,
+      kind,
+      channel: c.channel,
+      from: rendered.from,
+      to,
+      raw: rendered.raw,
+      messageId: rendered.messageId,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      meta: { clientId: victim.client_id, campaignId: victim.campaign_id, victimId: victim.id, messageType: kind },
+    };
+  };
+}
+
+function customValues(json: string): unknown[] {
+  try {
+    const v = JSON.parse(json);
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+async function firstContent<T>(languages: (number | null)[], load: (lang: number) => Promise<T | undefined>): Promise<T | undefined> {
+  for (const lang of [...new Set(languages)]) {
+    if (lang === null) continue;
+    const row = await load(lang);
+    if (row) return row;
+  }
+  return undefined;
+}
+
+/** The attachment of a file scenario: harmless, and it calls home when opened (file_data). */
+function beaconDocument(beaconUrl: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Document</title></head><body><p>Loading document…</p><img src="${beaconUrl}" width="1" height="1" alt=""></body></html>`;
+}
+
+export interface Sending {
+  mailer: Mailer;
+  sms: SmsProvider;
+  worker: OutboxWorker;
+  messages: MessageFactory;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects the campaign lifecycle to sending: starting a campaign creates its victims and wakes
+ * the worker. The worker polls only when `start()`ed (the worker part of `decoy serve`).
+ */
+export function wireSending(core: Core, options: { mailer?: Mailer; sms?: SmsProvider; outbox?: Partial<OutboxOptions> } = {}): Sending {
+  const mailer = options.mailer ?? createMailer({ smtpUrl: core.config.smtpUrl, db: core.database.db });
+  const sms = options.sms ?? createSmsProvider(core.database.db);
+  const messages = new MessageFactory(core);
+  const send = async (batch: OutboundMessage[]): Promise<SendResult[]> => {
+    const results: SendResult[] = new Array(batch.length);
+    const emails: { i: number; m: OutgoingMessage }[] = [];
+    const texts: Promise<void>[] = [];
+    batch.forEach((m, i) => {
+      if (m.channel === 'email') {
+        emails.push({ i, m: { from: m.from, to: [m.to], raw: m.raw, messageId: m.messageId, meta: m.meta, subject: m.subject, html: m.html, text: m.text } });
+        return;
+      }
+      if (!m.to) {
+        results[i] = { ok: false, kind: 'permanent', text: 'the recipient has no phone number for an SMS scenario' };
+        return;
+      }
+      texts.push(
+        sms.send({ to: m.to, text: m.text, meta: m.meta }).then(
+          () => void (results[i] = { ok: true }),
+          (err: Error & { kind?: 'temporary' | 'permanent' }) => void (results[i] = { ok: false, kind: err.kind ?? 'temporary', text: err.message }),
+        ),
+      );
+    });
+    const outcomes = emails.length ? await mailer.sendMany(emails.map((e) => e.m)) : [];
+    outcomes.forEach((o, k) => (results[emails[k].i] = o.ok ? { ok: true } : { ok: false, kind: o.kind, text: o.text }));
+    await Promise.all(texts);
+    return results;
+  };
+  const worker = new OutboxWorker(core.database, messages.build, send, options.outbox, (err) => console.error(`decoy: outbox: ${(err as Error).message}`));
+  core.campaigns.hooks = {
+    onStarted: async (campaign) => {
+      const client = await core.clients.byId(campaign.client_id);
+      messages.invalidate();
+      await createVictims(core.database, campaign.id, client?.timezone ?? 'UTC');
+      worker.poke();
+    },
+    onStopped: async () => {},
+  };
+  return {
+    mailer,
+    sms,
+    worker,
+    messages,
+    async close() {
+      await worker.stop();
+      await mailer.close();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { buildCampaign, drain, people, setStatus } from './helpers/campaign.ts';
+import { startSmtpSink, type SmtpSink } from './helpers/smtp.ts';
+
+let sink: SmtpSink;
+let t: TestApp;
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  t = await createTestApp({ DECOY_SMTP_URL: sink.url, DECOY_PUBLIC_URL: 'https://track.decoy.test' });
+});
+afterAll(async () => {
+  await t?.close();
+  await sink?.close();
+});
+
+describe('running a campaign over SMTP', () => {
+  it('creates one victim per person per scenario and sends each one message with working links', async () => {
+    const a = await t.tenant();
+    const shared = { email: 'both@example-corp.test', name: 'In Both Groups' };
+    const built = await buildCampaign(t, a, { groups: [[...people(5, 'g1-'), shared], [...people(4, 'g2-'), shared]] });
+    const before = sink.messages.length;
+    const campaign = await setStatus(t, a.token, built.campaignId, 'running');
+    expect(campaign.status).toBe('running');
+    expect(campaign.recipients).toBe(10);
+    const victims = (await t.call('GET', `/api/campaigns/${built.campaignId}/victims?limit=1000`, { token: a.token })).json().victims;
+    expect(victims).toHaveLength(10);
+    expect(victims.filter((v: { email: string }) => v.email === 'both@example-corp.test')).toHaveLength(1);
+
+    await drain(t);
+    const mails = (await sink.waitFor(before + 10)).slice(before);
+    expect(mails).toHaveLength(10);
+    const to = mails.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.value[0].address).sort();
+    expect(new Set(to).size).toBe(10);
+    const ids = new Set(mails.map((m) => m.messageId));
+    expect(ids.size).toBe(10);
+    for (const m of mails) {
+      expect(m.subject).toBeTruthy();
+      expect(m.text).toBeTruthy();
+      const link = /https:\/\/track\.decoy\.test\/l\/[A-Za-z0-9_-]{23,}/.exec(String(m.html))?.[0];
+      expect(link, String(m.html)).toBeTruthy();
+      const victimId = t.core.tracking.victimOf(link!.split('/l/')[1]);
+      expect(victimId).not.toBeNull();
+    }
+    const after = (await t.call('GET', `/api/campaigns/${built.campaignId}/victims?limit=1000`, { token: a.token })).json().victims;
+    expect(after.every((v: { submitted_at: string | null }) => v.submitted_at)).toBe(true);
+    const stats = (await t.call('GET', `/api/campaigns/${built.campaignId}/stats`, { token: a.token })).json();
+    expect(stats).toMatchObject({ victims: 10, submitted: 10, errors: 0 });
+    expect(stats.timeline.map((e: { type: number }) => e.type)).toEqual(expect.arrayContaining([1, 2, 10, 20]));
+    const c = (await t.call('GET', `/api/campaigns/${built.campaignId}`, { token: a.token })).json().campaign;
+    expect(c).toMatchObject({ recipients: 10, submitted: 10 });
+    const s = (await t.call('GET', `/api/scenarios/${built.scenarioId}`, { token: a.token })).json().scenario;
+    expect(s).toMatchObject({ recipient_count: 10, messages_sent: 10 });
+
+    // Nothing is sent twice: another round finds nothing due, and a restart adds only new people.
+    expect(await t.sending.worker.runOnce()).toBe(0);
+    await setStatus(t, a.token, built.campaignId, 'stopped');
+    await t.call('PUT', `/api/recipient-groups/${built.groupIds[0]}/recipients`, { token: a.token, body: { email: 'late@example-corp.test', name: 'Late Joiner' } });
+    await setStatus(t, a.token, built.campaignId, 'restart');
+    await drain(t);
+    const more = (await sink.waitFor(before + 11)).slice(before + 10);
+    expect(more.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.value[0].address)).toEqual(['late@example-corp.test']);
+  });
+
+  it('records a 5xx as a permanent error, retries a 4xx, lists errors and re-sends', async () => {
+    const a = await t.tenant();
+    sink.reject.set('bounce@example-corp.test', { code: 550, message: 'mailbox unavailable' });
+    sink.reject.set('later@example-corp.test', { code: 451, message: 'try again later' });
+    const built = await buildCampaign(t, a, {
+      groups: [[{ email: 'bounce@example-corp.test', name: 'Bounce' }, { email: 'later@example-corp.test', name: 'Later' }, { email: 'fine@example-corp.test', name: 'Fine' }]],
+    });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+    const errors = (await t.call('GET', `/api/campaigns/${built.campaignId}/errors`, { token: a.token })).json().errors;
+    expect(errors, JSON.stringify(errors)).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ email: 'bounce@example-corp.test', error_type: 'attack' });
+    expect(errors[0].error_text).toMatch(/550/);
+    const victims = (await t.call('GET', `/api/campaigns/${built.campaignId}/victims?sort=email`, { token: a.token })).json().victims;
+    const later = victims.find((v: { email: string }) => v.email === 'later@example-corp.test');
+    expect(later.submitted_at).toBeNull();
+    expect(later.error).toBe(false);
+    const row = await t.core.database.db.selectFrom('victims').selectAll().where('id', '=', later.id).executeTakeFirstOrThrow();
+    expect(row.attempts).toBe(1);
+    expect(row.next_send_at! > new Date().toISOString()).toBe(true); // backed off
+    let stats = (await t.call('GET', `/api/campaigns/${built.campaignId}/stats`, { token: a.token })).json();
+    expect(stats).toMatchObject({ submitted: 1, errors: 1 });
+
+    // The mailbox works again: a re-send clears the error and delivers.
+    sink.reject.delete('bounce@example-corp.test');
+    const bounce = victims.find((v: { email: string }) => v.email === 'bounce@example-corp.test');
+    const before = sink.messages.length;
+    const res = await t.call('POST', `/api/campaigns/victims/${bounce.id}/re-send/attack`, { token: a.token, headers: { 'content-type': 'application/json' }, raw: '' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+    await drain(t);
+    await sink.waitFor(before + 1);
+    stats = (await t.call('GET', `/api/campaigns/${built.campaignId}/stats`, { token: a.token })).json();
+    expect(stats).toMatchObject({ submitted: 2, errors: 0 });
+    expect((await t.call('POST', `/api/campaigns/victims/${bounce.id}/re-send/lure`, { token: a.token })).statusCode).toBe(400);
+    expect((await t.call('POST', `/api/campaigns/victims/${bounce.id}/re-send/nonsense`, { token: a.token })).statusCode).toBe(400);
+    const other = await t.tenant();
+    expect((await t.call('POST', `/api/campaigns/victims/${bounce.id}/re-send/attack`, { token: other.token })).statusCode).toBe(404);
+    expect((await t.call('GET', `/api/campaigns/${built.campaignId}/victims`, { token: other.token })).statusCode).toBe(404);
+    sink.reject.delete('later@example-corp.test');
+  });
+
+  it('sends nothing for a stopped campaign, and the lure first for a double barrel', async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [people(3, 'db-')], scenario: { double_barrel: true, lure_delay: 0 } });
+    await t.core.database.db
+      .updateTable('scenario_template_contents')
+      .set({ lure_subject: 'Heads-up: a document is coming', lure_html: '<p>Hi {{firstname}}, expect a file from us.</p>', lure_text: 'Hi {{firstname}}, expect a file from us.' })
+      .where('scenario_template_id', '=', (await t.core.database.db.selectFrom('scenarios').select('scenario_template_id').where('id', '=', built.scenarioId).executeTakeFirstOrThrow()).scenario_template_id)
+      .execute();
+    t.sending.messages.invalidate();
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await setStatus(t, a.token, built.campaignId, 'stopped');
+    const before = sink.messages.length;
+    expect(await t.sending.worker.runOnce()).toBe(0);
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+    const mails = (await sink.waitFor(before + 6)).slice(before);
+    expect(mails).toHaveLength(6);
+    const lures = mails.filter((m) => m.subject === 'Heads-up: a document is coming');
+    expect(lures).toHaveLength(3);
+    const stats = (await t.call('GET', `/api/campaigns/${built.campaignId}`, { token: a.token })).json().campaign;
+    expect(stats).toMatchObject({ lure_submitted: 3, submitted: 3 });
+  });
+
+  it('spreads a scheduled campaign over its window: nothing is due before its time', async () => {
+    const a = await t.tenant();
+    const start = new Date(Date.now() + 86400_000).toISOString();
+    const end = new Date(Date.now() + 3 * 86400_000).toISOString();
+    const built = await buildCampaign(t, a, { groups: [people(20, 'win-')] });
+    await t.core.database.db.updateTable('campaigns').set({ schedule: JSON.stringify({ mode: 'window', start, end }) }).where('id', '=', built.campaignId).execute();
+    await setStatus(t, a.token, built.campaignId, 'running');
+    expect(await t.sending.worker.runOnce()).toBe(0);
+    const rows = await t.core.database.db.selectFrom('victims').select(['send_at']).where('campaign_id', '=', built.campaignId).execute();
+    expect(rows).toHaveLength(20);
+    for (const r of rows) expect(r.send_at! >= start && r.send_at! < end).toBe(true);
+    expect(new Set(rows.map((r) => r.send_at)).size).toBe(20);
+  });
+});
+
+describe('without a relay', () => {
+  it('keeps every message in the built-in catcher, listed by /api/outbox', async () => {
+    const c = await createTestApp();
+    try {
+      const a = await c.tenant();
+      const built = await buildCampaign(c, a, { groups: [people(3, 'catch-')] });
+      await setStatus(c, a.token, built.campaignId, 'running');
+      await drain(c);
+      const outbox = (await c.call('GET', `/api/outbox?campaign_id=${built.campaignId}`, { token: a.token })).json().outbox;
+      expect(outbox).toHaveLength(3);
+      expect(outbox[0]).toMatchObject({ message_type: 'attack', channel: 'email', campaign_id: built.campaignId });
+      expect(outbox[0].html).toMatch(/\/l\/[A-Za-z0-9_-]{23,}/);
+      // SMS scenarios go through the SMS provider (the built-in one records them).
+      const sms = await buildCampaign(c, a, { groups: [people(2, 'sms-')], scenario: { message_type: 'sms' } });
+      await setStatus(c, a.token, sms.campaignId, 'running');
+      await drain(c);
+      const texts = (await c.call('GET', `/api/outbox?campaign_id=${sms.campaignId}&channel=sms`, { token: a.token })).json().outbox;
+      expect(texts).toHaveLength(2);
+      expect(texts[0].recipient).toMatch(/^\+4179/);
+    } finally {
+      await c.close();
+    }
+  });
+});
