@@ -29,6 +29,8 @@ export interface Config {
   /** PhishLine access tokens expire after this many idle seconds. */
   accessTokenIdleSeconds: number;
   logLevel: string;
+  /** A worker holds claimed outbox rows this long; after a crash, another worker sends them then. */
+  outboxLeaseSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -141,5 +143,6 @@ export function loadConfig(env: Env = process.env, options: { persistSecret?: bo
       ? parsePositiveInt('DECOY_ACCESS_TOKEN_IDLE_SECONDS', env.DECOY_ACCESS_TOKEN_IDLE_SECONDS)
       : 3600,
     logLevel: env.DECOY_LOG_LEVEL?.trim() || 'warn',
+    outboxLeaseSeconds: env.DECOY_OUTBOX_LEASE_SECONDS ? parsePositiveInt('DECOY_OUTBOX_LEASE_SECONDS', env.DECOY_OUTBOX_LEASE_SECONDS) : 120,
   };
 }

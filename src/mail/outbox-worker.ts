@@ -243,7 +243,7 @@ export function wireSending(core: Core, options: { mailer?: Mailer; sms?: SmsPro
     await Promise.all(texts);
     return results;
   };
-  const worker = new OutboxWorker(core.database, messages.build, send, options.outbox, (err) => console.error(`decoy: outbox: ${(err as Error).message}`));
+  const worker = new OutboxWorker(core.database, messages.build, send, { leaseMs: core.config.outboxLeaseSeconds * 1000, ...options.outbox }, (err) => console.error(`decoy: outbox: ${(err as Error).message}`));
   core.campaigns.hooks = {
     onStarted: async (campaign) => {
       const client = await core.clients.byId(campaign.client_id);
