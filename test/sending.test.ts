@@ -132,13 +132,33 @@ describe('running a campaign over SMTP', () => {
     const start = new Date(Date.now() + 86400_000).toISOString();
     const end = new Date(Date.now() + 3 * 86400_000).toISOString();
     const built = await buildCampaign(t, a, { groups: [people(20, 'win-')] });
-    await t.core.database.db.updateTable('campaigns').set({ schedule: JSON.stringify({ mode: 'window', start, end }) }).where('id', '=', built.campaignId).execute();
+    const bad = await t.call('POST', `/api/campaigns/${built.campaignId}`, { token: a.token, body: { name: 'Windowed', client_id: a.clientId, schedule: { mode: 'window', start } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/^schedule\.end/);
+    const saved = await t.call('POST', `/api/campaigns/${built.campaignId}`, {
+      token: a.token,
+      body: { name: 'Windowed', client_id: a.clientId, schedule: { mode: 'window', start, end, business_days: [1, 2, 3, 4, 5, 6, 7] } },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().campaign.schedule).toMatchObject({ mode: 'window', end: new Date(end).toISOString() });
     await setStatus(t, a.token, built.campaignId, 'running');
     expect(await t.sending.worker.runOnce()).toBe(0);
     const rows = await t.core.database.db.selectFrom('victims').select(['send_at']).where('campaign_id', '=', built.campaignId).execute();
     expect(rows).toHaveLength(20);
     for (const r of rows) expect(r.send_at! >= start && r.send_at! < end).toBe(true);
     expect(new Set(rows.map((r) => r.send_at)).size).toBe(20);
+  });
+});
+
+describe('stop date', () => {
+  it('stops a campaign once its stop date has passed: event 3, nothing more is sent', async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [people(2, 'stop-')], campaign: { stop_date: new Date(Date.now() + 3000).toISOString() } });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await t.sending.worker.runOnce(Date.now() + 60_000);
+    const c = (await t.call('GET', `/api/campaigns/${built.campaignId}/stats`, { token: a.token })).json();
+    expect(c.timeline.at(-1)).toMatchObject({ type: 3 });
+    expect((await t.call('GET', `/api/campaigns/${built.campaignId}`, { token: a.token })).json().campaign.status).toBe('stopped');
   });
 });
 

@@ -1,3 +1,4 @@
+import { parseSchedule } from '../../core/sending/schedule.ts';
 import type { FastifyInstance } from 'fastify';
 import {
   CAMPAIGN_STATUSES,
@@ -50,6 +51,20 @@ const campaignProps = {
   stop_report_sections: { type: 'array', maxItems: 100, items: { type: 'integer', minimum: 0, maximum: MAX_ID } },
   stop_report_scenarios: { type: 'array', maxItems: 1000, items: idSchema },
   stop_report_email: { type: 'string', maxLength: 2000, description: 'one address, or several separated by commas' },
+  schedule: {
+    type: 'object',
+    description:
+      'Decoy extension: when messages go out. `immediate` (default), or `window`: spread at random between start and end, only within business hours and days in the client time zone',
+    required: ['mode'],
+    properties: {
+      mode: { type: 'string', enum: ['immediate', 'window'] },
+      start: { ...dateTimeIn, description: 'default: when the campaign starts' },
+      end: dateTimeIn,
+      business_hours_start: { type: ['string', 'null'], pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, client time zone' },
+      business_hours_end: { type: ['string', 'null'], pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },
+      business_days: { type: ['array', 'null'], maxItems: 7, items: { type: 'integer', minimum: 1, maximum: 7 }, description: 'ISO weekdays, 1 = Monday' },
+    },
+  },
 } as const;
 
 const campaignBody = { type: 'object', required: ['name', 'client_id'], properties: campaignProps } as const;
@@ -87,6 +102,7 @@ export const campaignSchema = {
     ...Object.fromEntries(AVERAGES.map((c) => [c, { type: 'number' }])),
     awareness_rescheduled: { type: 'integer' },
     custom_fields: { type: 'array', items: { type: 'string' } },
+    schedule: { type: 'object', additionalProperties: true },
     links: linksSchema,
     stop_report: { type: 'boolean' },
     stop_report_format: { type: 'string' },
@@ -153,13 +169,15 @@ export function campaignResource(c: Campaign) {
     language_id: c.language_id,
     approved_by: c.approved_by,
     approved_at: lucyDate(c.approved_at),
+    schedule: parseSchedule(c.schedule),
   };
 }
 
 type CampaignBody = Omit<CampaignInput, 'stop_date'> & { stop_date?: string | null };
 
 function campaignInput(body: CampaignBody): CampaignInput {
-  return { ...body, stop_date: body.stop_date === undefined ? undefined : storedDate(body.stop_date) };
+  const schedule = body.schedule && { ...body.schedule, start: storedDate(body.schedule.start), end: storedDate(body.schedule.end) };
+  return { ...body, schedule, stop_date: body.stop_date === undefined ? undefined : storedDate(body.stop_date) };
 }
 
 /** Lucy's Recipient Group resource, as listed inside a campaign or scenario. */

@@ -17,6 +17,7 @@
  * A running campaign cannot be deleted (409), and nothing already sent can be taken away
  * from it (scenarios, awareness, recipient groups: see `assertNotRunning`).
  */
+import { checkSchedule, type Schedule } from '../sending/schedule.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import { now } from '../../db/index.ts';
@@ -65,6 +66,8 @@ export interface CampaignInput {
   stop_report_sections?: number[];
   stop_report_scenarios?: number[];
   stop_report_email?: string;
+  /** Decoy extension: when messages go out (see core/sending/schedule.ts). */
+  schedule?: Schedule;
 }
 
 export interface CampaignListOptions extends ListOptions {
@@ -444,6 +447,7 @@ export class CampaignService {
       stop_report_sections: pick('stop_report_sections', (v) => JSON.stringify(v ?? []), existing?.stop_report_sections ?? '[]'),
       stop_report_scenarios: pick('stop_report_scenarios', (v) => JSON.stringify(v ?? []), existing?.stop_report_scenarios ?? '[]'),
       stop_report_email: input.stop_report_email !== undefined ? emailList('stop_report_email', input.stop_report_email) : (existing?.stop_report_email ?? ''),
+      schedule: input.schedule !== undefined ? JSON.stringify(checkSchedule(input.schedule)) : (existing?.schedule ?? '{"mode":"immediate"}'),
     };
   }
 }

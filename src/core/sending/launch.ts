@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Database, Executor } from '../../db/index.ts';
 import { now } from '../../db/index.ts';
 import { ensureCounterRows } from '../stats/counters.ts';
+import { EVENT, recordEvent } from '../campaigns/events.ts';
 import { parseSchedule, sendTimes } from './schedule.ts';
 
 /** Minutes: Lucy's `lure_delay` and `awareness_delay` are minutes in Decoy. */
@@ -147,4 +148,35 @@ async function scheduleUnscheduled(trx: Executor, campaignId: number, schedule: 
         .execute();
     }
   }
+}
+
+/**
+ * Stops every running (or waiting) campaign whose `stop_date` has passed, as a person pressing
+ * stop would: nothing further is sent and its links answer 404. Returns the stopped ids.
+ */
+export async function stopExpiredCampaigns(database: Database, nowMs = Date.now()): Promise<number[]> {
+  const t = new Date(nowMs).toISOString();
+  const due = await database.db
+    .selectFrom('campaigns')
+    .select(['id', 'client_id'])
+    .where('status', 'in', ['running', 'waiting_approval'])
+    .where('stop_date', 'is not', null)
+    .where('stop_date', '<=', t)
+    .execute();
+  const stopped: number[] = [];
+  for (const c of due) {
+    await database.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable('campaigns')
+        .set({ status: 'stopped', stopped_at: t, updated_at: t })
+        .where('id', '=', c.id)
+        .where('status', 'in', ['running', 'waiting_approval'])
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return;
+      await trx.updateTable('scenarios').set({ status: 'idle', stopped_at: t }).where('campaign_id', '=', c.id).where('status', '=', 'running').execute();
+      await recordEvent(trx, c, EVENT.stopped, 'Campaign stopped: its stop date was reached');
+      stopped.push(c.id);
+    });
+  }
+  return stopped;
 }

@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { VictimTable } from '../../db/schema.ts';
 import { bump, type CountDeltas } from '../stats/counters.ts';
+import { stopExpiredCampaigns } from './launch.ts';
 
 export type VictimRow = Selectable<VictimTable>;
 export type MessageKind = 'attack' | 'lure' | 'awareness';
@@ -171,6 +172,7 @@ export class OutboxWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private lastStopCheck = 0;
   readonly opts: OutboxOptions;
 
   constructor(
@@ -221,6 +223,11 @@ export class OutboxWorker {
 
   /** One claim-send-record round; returns how many victims it claimed. */
   async runOnce(nowMs = Date.now()): Promise<number> {
+    // Campaigns past their stop date stop before anything more is claimed.
+    if (nowMs - this.lastStopCheck >= 5000 || nowMs < this.lastStopCheck) {
+      this.lastStopCheck = nowMs;
+      await stopExpiredCampaigns(this.database, nowMs);
+    }
     const victims = await claimDue(this.database, this.opts.batchSize, this.opts.leaseMs, nowMs);
     if (!victims.length) return 0;
     const nowIso = new Date(nowMs).toISOString();
