@@ -231,6 +231,7 @@ export const CAMPAIGN_KEYS = [
   'language_id',
   'approved_by',
   'approved_at',
+  'schedule',
 ].sort();
 
 export const SCENARIO_KEYS = [
