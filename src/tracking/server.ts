@@ -1,19 +1,156 @@
-import type { FastifyInstance } from 'fastify';
+/**
+ * The public tracking server: what a victim's links and the open pixel reach. It serves nothing
+ * of the admin API. Every request that carries a token is recorded by core.tracking before it is
+ * answered (a 2xx means the hit is committed); an unknown or forged token, or a campaign that is
+ * not running, gets the neutral 404, byte for byte the page of an unknown URL.
+ *
+ *   GET  /o/:token(.gif)  open pixel (1×1 GIF)
+ *   GET  /l/:token        click: the landing page (or redirect_url when the scenario has no landing page)
+ *   POST /l/:token        form post from the landing page
+ *   GET  /d/:token        file download (file scenarios)
+ *   GET  /f/:token        document beacon (file_data scenarios; a 1×1 GIF)
+ *   GET  /r/:token        report: a thank-you page;  POST /r/:token: {"status":"ok"}
+ *   GET  /robots.txt      disallow everything
+ * HEAD works wherever GET does, and is recorded (as automated).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHttpServer } from '../api/http.ts';
-import type { Core } from '../core/index.ts';
 import type { ServerOptions } from '../api/server.ts';
+import type { Core } from '../core/index.ts';
+import { landingValues } from '../core/tracking/landing.ts';
+import type { HitKind, HitOutcome, RecordedHit } from '../core/tracking/tracking.ts';
+import { awarenessPlaceholderPage } from './awareness-placeholder.ts';
+import { contentDisposition, simulationFile } from './download.ts';
+import { FORM_BODY_LIMIT, parseForm } from './forms.ts';
+import { landingCsp, NOT_FOUND_PAGE, PAGE_CSP, PIXEL_GIF, REPORT_THANKS_PAGE, ROBOTS_TXT, SECURITY_HEADERS } from './pages.ts';
 
-const NOT_FOUND_PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>Not Found</title></head><body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>';
+const HTML = 'text/html; charset=utf-8';
+const AWARENESS_PAGE = awarenessPlaceholderPage();
 
-/** The public tracking server. It serves nothing of the admin API. */
+/** `::ffff:192.0.2.1` → `192.0.2.1`. */
+function plainIp(ip: string | undefined): string {
+  if (!ip) return '';
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+interface TokenParams {
+  token: string;
+}
+
 export async function buildTrackingServer(core: Core, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = createHttpServer(core.config, options);
-  app.get('/robots.txt', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('User-agent: *\nDisallow: /\n'));
-  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/html; charset=utf-8').send(NOT_FOUND_PAGE));
+  const tracking = core.tracking;
+  tracking.useScannerRanges(core.scannerRanges);
+
+  // Hits queued when the server closes are written before the database goes away.
+  app.addHook('onClose', async () => {
+    await tracking.close();
+  });
+
+  // Bodies: forms (and lenient JSON for report buttons), parsed by the route; nothing else is a body parser here.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+  const notFound = (reply: FastifyReply, status = 404) =>
+    reply.code(status).headers(SECURITY_HEADERS).header('cache-control', 'no-store').header('content-security-policy', PAGE_CSP).type(HTML).send(NOT_FOUND_PAGE);
+  const page = (reply: FastifyReply, html: string, csp = PAGE_CSP) =>
+    reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').header('content-security-policy', csp).type(HTML).send(html);
+  const gif = (reply: FastifyReply) =>
+    reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store, no-cache, must-revalidate, max-age=0').type('image/gif').send(PIXEL_GIF);
+
+  const hit = (req: FastifyRequest<{ Params: TokenParams }>, kind: HitKind, token: string, extra: { page?: boolean; fields?: ReturnType<typeof parseForm> } = {}): Promise<HitOutcome> => {
+    const peer = plainIp(req.socket.remoteAddress);
+    const ip = plainIp(req.ip);
+    return tracking.hit(token, { kind, method: req.method, headers: req.headers, ip, proxyIp: peer !== ip ? peer : '', ...extra });
+  };
+
+  const csps = new Map<string, string>();
+  const cspFor = (redirectUrl: string) => {
+    let csp = csps.get(redirectUrl);
+    if (csp === undefined) {
+      if (csps.size > 10_000) csps.clear();
+      csps.set(redirectUrl, (csp = landingCsp(redirectUrl)));
+    }
+    return csp;
+  };
+
+  /** The landing page of the person's scenario, in their language. */
+  const landing = (reply: FastifyReply, o: RecordedHit, token: string) => {
+    if (o.content?.hasLanding && o.person) {
+      const html = o.content.render(landingValues(o.person, o.scenario, { formAction: `/l/${token}`, downloadLink: `/d/${token}` }));
+      return page(reply, html, cspFor(o.scenario.redirectUrl));
+    }
+    return page(reply, AWARENESS_PAGE);
+  };
+
+  /** After success: the scenario's redirect_url (web addresses only), else the awareness page. */
+  const afterSuccess = (reply: FastifyReply, o: RecordedHit, status: 302 | 303) => {
+    if (/^https?:\/\//i.test(o.scenario.redirectUrl)) return reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').redirect(o.scenario.redirectUrl, status);
+    return page(reply, AWARENESS_PAGE);
+  };
+
+  app.get('/robots.txt', async (_req, reply) => reply.headers(SECURITY_HEADERS).type('text/plain; charset=utf-8').send(ROBOTS_TXT));
+
+  app.get<{ Params: TokenParams }>('/o/:token', async (req, reply) => {
+    const token = req.params.token.endsWith('.gif') ? req.params.token.slice(0, -4) : req.params.token;
+    const o = await hit(req, 'open', token);
+    return o.found ? gif(reply) : notFound(reply);
+  });
+
+  app.get<{ Params: TokenParams }>('/l/:token', async (req, reply) => {
+    const { token } = req.params;
+    const o = await hit(req, 'click', token, { page: true });
+    if (!o.found) return notFound(reply);
+    if (o.scenario.noLanding) return afterSuccess(reply, o, 302);
+    return landing(reply, o, token);
+  });
+
+  app.post<{ Params: TokenParams; Body: Buffer | undefined }>('/l/:token', async (req, reply) => {
+    const { token } = req.params;
+    const fields = parseForm(req.headers['content-type'], Buffer.isBuffer(req.body) ? req.body : undefined);
+    const o = await hit(req, 'submit', token, { page: true, fields });
+    if (!o.found) return notFound(reply);
+    // The answer depends only on the values, never on the verdict: a scanner sees what a person sees.
+    if (o.valid) return afterSuccess(reply, o, 303);
+    return landing(reply, o, token);
+  });
+
+  app.get<{ Params: TokenParams }>('/d/:token', async (req, reply) => {
+    const o = await hit(req, 'download', req.params.token, { page: true });
+    if (!o.found) return notFound(reply);
+    const file = simulationFile(o.content?.attachmentName ?? '');
+    return reply
+      .headers(SECURITY_HEADERS)
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', PAGE_CSP)
+      .header('content-disposition', contentDisposition(file.name))
+      .type(file.contentType)
+      .send(file.body);
+  });
+
+  app.get<{ Params: TokenParams }>('/f/:token', async (req, reply) => {
+    const token = req.params.token.endsWith('.gif') ? req.params.token.slice(0, -4) : req.params.token;
+    const o = await hit(req, 'file_data', token);
+    return o.found ? gif(reply) : notFound(reply);
+  });
+
+  app.get<{ Params: TokenParams }>('/r/:token', async (req, reply) => {
+    const o = await hit(req, 'report', req.params.token);
+    return o.found ? page(reply, REPORT_THANKS_PAGE) : notFound(reply);
+  });
+
+  app.post<{ Params: TokenParams }>('/r/:token', async (req, reply) => {
+    const o = await hit(req, 'report', req.params.token);
+    if (!o.found) return notFound(reply);
+    return reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').type('application/json; charset=utf-8').send('{"status":"ok"}');
+  });
+
+  app.setNotFoundHandler((_req, reply) => notFound(reply));
   app.setErrorHandler((err, req, reply) => {
     const status = (err as { statusCode?: number }).statusCode;
     if (!status || status >= 500) req.log.error({ err }, 'tracking request failed');
-    return reply.code(status && status < 500 ? status : 404).type('text/html; charset=utf-8').send(NOT_FOUND_PAGE);
+    // Nothing about the failure reaches the client: the same neutral page, with the status of a client error.
+    return notFound(reply, status && status < 500 ? status : 404);
   });
   return app;
 }

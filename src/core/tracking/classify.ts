@@ -15,7 +15,7 @@ export { compileScannerRanges, parseCidr, type ScannerRange, type ScannerRangeMa
 export { describeAgent, type AgentInfo } from './useragent.ts';
 export { SUPPORT_TABLE_UPDATED } from './browser-support.ts';
 
-export type TrackingEventType = 'open' | 'click' | 'landing' | 'submit' | 'download' | 'report';
+export type TrackingEventType = 'open' | 'click' | 'landing' | 'submit' | 'download' | 'file_data' | 'report';
 
 export interface HitInput {
   method: string;
@@ -54,6 +54,8 @@ const FAST_VERB: Partial<Record<TrackingEventType, string>> = {
   landing: 'opened the landing page',
   download: 'downloaded',
   submit: 'submitted',
+  // A mail gateway detonating the attachment in a sandbox opens it seconds after delivery.
+  file_data: 'opened the attachment',
 };
 
 function header(headers: HitInput['headers'], name: string): string {

@@ -1,5 +1,114 @@
+/**
+ * Tracking: what a victim's links do. The public tracking server (src/tracking/) calls `hit()`
+ * for every request that carries a victim token; the mail renderer calls `urls()` to put the
+ * same links in the messages.
+ *
+ * Links (one token per victim, `VictimTokens(config.secret).token(victimId)`, kind 'v'):
+ *   /o/<token>.gif  open pixel          /l/<token>  link: landing page (GET), form post (POST)
+ *   /d/<token>      file download        /f/<token>  document beacon (file_data)
+ *   /r/<token>      report (GET or POST: what a "report phishing" button calls)
+ */
 import type { ServiceDeps } from '../index.ts';
+import { ScannerRangeService } from './scanner-ranges.ts';
+import { ScenarioCache } from './landing.ts';
+import { HitRecorder, type Hit, type HitOutcome, type RecorderOptions, type ScannerRangeSource } from './recorder.ts';
+import { recorderStore } from './recorder-store.ts';
+import { VictimTokens } from './token.ts';
+
+export type { HitKind } from './hits.ts';
+export type { Hit, HitOutcome, RecordedHit } from './recorder.ts';
+
+export interface TrackingUrls {
+  link: string;
+  pixel: string;
+  download: string;
+  fileData: string;
+  report: string;
+}
+
+/** The paths of a victim's links (see the file comment). */
+export function trackingPaths(token: string): TrackingUrls {
+  return { link: `/l/${token}`, pixel: `/o/${token}.gif`, download: `/d/${token}`, fileData: `/f/${token}`, report: `/r/${token}` };
+}
 
 export class TrackingService {
-  constructor(private readonly deps: ServiceDeps) {}
+  readonly tokens: VictimTokens;
+  readonly scenarios: ScenarioCache;
+  private ranges: ScannerRangeSource | null = null;
+  private recorderInstance: HitRecorder | null = null;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly options: RecorderOptions = {},
+  ) {
+    this.tokens = new VictimTokens(deps.config.secret);
+    this.scenarios = new ScenarioCache(deps.db);
+  }
+
+  /**
+   * The scanner ranges to classify hits with: the core's ScannerRangeService, so that its cache
+   * is the one the admin API invalidates. Without it, a private one is made on first use.
+   */
+  useScannerRanges(ranges: ScannerRangeSource): void {
+    this.ranges = ranges;
+  }
+
+  get recorder(): HitRecorder {
+    this.recorderInstance ??= new HitRecorder(
+      recorderStore(this.deps.db, this.deps.dialect, this.deps.config.databaseUrl),
+      this.scenarios,
+      // Whatever source is set when a hit is classified (useScannerRanges may come after the first hit).
+      { compiledFor: (clientId) => (this.ranges ??= new ScannerRangeService(this.deps)).compiledFor(clientId) },
+      // One batch at a time on both databases: measured on PostgreSQL, two batches in flight split the
+      // queue into smaller batches that then wait on each other's counter row, for less throughput.
+      { concurrency: 1, ...this.options },
+    );
+    return this.recorderInstance;
+  }
+
+  /** Absolute links of a victim, under `base` (the scenario's domain, or DECOY_PUBLIC_URL). */
+  urls(base: string, victimId: number): TrackingUrls {
+    const root = base.replace(/\/+$/, '');
+    const paths = trackingPaths(this.tokens.token(victimId));
+    return {
+      link: root + paths.link,
+      pixel: root + paths.pixel,
+      download: root + paths.download,
+      fileData: root + paths.fileData,
+      report: root + paths.report,
+    };
+  }
+
+  /** The victim a token names, or null (malformed or forged). */
+  victimOf(token: string): number | null {
+    return this.tokens.verify(token);
+  }
+
+  /**
+   * Records a hit by token and answers what the server needs to respond. A token that does not
+   * verify, an unknown victim and a campaign that is not running all answer `{found: false}`,
+   * and nothing is recorded.
+   */
+  async hit(token: string, hit: Omit<Hit, 'victimId'>): Promise<HitOutcome> {
+    const victimId = this.tokens.verify(token);
+    if (victimId === null) return { found: false };
+    return this.recorder.record({ ...hit, victimId });
+  }
+
+  /** Waits until every hit received so far is committed. */
+  flush(): Promise<void> {
+    return this.recorderInstance?.flush() ?? Promise.resolve();
+  }
+
+  /** Server shutdown: writes what is queued and closes the recorder's own database connection (reopened on the next hit). */
+  async close(): Promise<void> {
+    if (!this.recorderInstance) return;
+    await this.recorderInstance.flush();
+    this.recorderInstance.close();
+  }
+
+  /** Forgets cached scenario facts, e.g. right after a campaign was stopped in this process. */
+  forgetCachedScenarios(): void {
+    this.scenarios.forget();
+  }
 }
