@@ -251,7 +251,8 @@ export function wireSending(core: Core, options: { mailer?: Mailer; sms?: SmsPro
       await createVictims(core.database, campaign.id, client?.timezone ?? 'UTC');
       worker.poke();
     },
-    onStopped: async () => {},
+    // Its links answer 404 at once in this process (others follow within the cache lifetime).
+    onStopped: async () => core.tracking.forgetCachedScenarios(),
   };
   return {
     mailer,
