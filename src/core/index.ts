@@ -13,6 +13,8 @@ import { ScannerRangeService } from './tracking/scanner-ranges.ts';
 import { OutboxService } from './outbox/outbox.ts';
 import { TrackingService } from './tracking/tracking.ts';
 import { VictimService } from './campaigns/victims.ts';
+import { AccessTokenService } from './access/access-tokens.ts';
+import { PhishlineRowService } from './phishline/rows.ts';
 
 /** What a core service is constructed with. */
 export interface ServiceDeps {
@@ -25,19 +27,26 @@ export interface ServiceDeps {
 export function createCore(database: Database, config: Config) {
   const clients = new ClientService(database.db);
   const deps: ServiceDeps = { db: database.db, dialect: database.dialect, config, clients };
+  const access = new AccessService(database.db, config);
+  const scannerRanges = new ScannerRangeService(deps);
+  const tracking = new TrackingService(deps);
+  // One cache of scanner ranges: the one the admin API invalidates when ranges change.
+  tracking.useScannerRanges(scannerRanges);
   return {
     database,
     config,
-    access: new AccessService(database.db, config),
+    access,
+    accessTokens: new AccessTokenService(deps, access),
+    phishlineRows: new PhishlineRowService(deps),
     clients,
     reference: new ReferenceService(deps),
     people: new PeopleService(deps),
     templates: new TemplateService(deps),
     campaigns: new CampaignService(deps),
     incidents: new IncidentService(deps),
-    scannerRanges: new ScannerRangeService(deps),
+    scannerRanges,
     outbox: new OutboxService(deps),
-    tracking: new TrackingService(deps),
+    tracking,
     victims: new VictimService(database),
   };
 }
