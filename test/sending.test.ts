@@ -150,6 +150,37 @@ describe('running a campaign over SMTP', () => {
   });
 });
 
+describe('DKIM', () => {
+  it('signs mail from a domain with a DKIM key; the key is stored encrypted and never shown', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const a = await t.tenant();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const d = await t.call('PUT', '/api/domains', { token: a.token, body: { name: 'signed-sender.test' } });
+    const domainId = d.json().domain.id;
+    const bad = await t.call('PUT', `/api/domains/${domainId}/dkim`, { token: a.token, body: { selector: 'd2026', private_key: 'not a key' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/^private_key:/);
+    const set = await t.call('PUT', `/api/domains/${domainId}/dkim`, { token: a.token, body: { selector: 'd2026', private_key: pem } });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json().domain).toMatchObject({ dkim: true, dkim_selector: 'd2026' });
+    expect(set.body).not.toContain('PRIVATE KEY');
+    const row = await t.core.database.db.selectFrom('domains').selectAll().where('id', '=', domainId).executeTakeFirstOrThrow();
+    expect(row.dkim_private_key).not.toContain('PRIVATE KEY');
+    const other = await t.tenant();
+    expect((await t.call('PUT', `/api/domains/${domainId}/dkim`, { token: other.token, body: { selector: 'x', private_key: pem } })).statusCode).toBe(404);
+
+    const built = await buildCampaign(t, a, { groups: [people(1, 'dkim-')], scenario: { sender_email: 'it@signed-sender.test', sender_name: 'IT' } });
+    const before = sink.messages.length;
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+    const [mail] = (await sink.waitFor(before + 1)).slice(before);
+    const sig = mail.headerLines.find((h) => h.key === 'dkim-signature')?.line ?? '';
+    expect(sig).toMatch(/d=signed-sender\.test/);
+    expect(sig).toMatch(/s=d2026/);
+  });
+});
+
 describe('stop date', () => {
   it('stops a campaign once its stop date has passed: event 3, nothing more is sent', async () => {
     const a = await t.tenant();

@@ -14,7 +14,7 @@ import {
   type SendResult,
   type VictimRow,
 } from '../core/sending/outbox.ts';
-import { compileMessage, render, type CompiledMessage } from './render.ts';
+import { compileMessage, render, signDkim, type CompiledMessage, type DkimOptions } from './render.ts';
 import { createMailer, type Mailer, type OutgoingMessage } from './transport.ts';
 import { createSmsProvider, type SmsProvider } from './sms.ts';
 
@@ -28,6 +28,7 @@ interface Compiled {
   senderName: string;
   senderEmail: string;
   attachmentName: string;
+  dkim: DkimOptions | null;
 }
 
 const CACHE_MS = 30_000;
@@ -122,6 +123,7 @@ export class MessageFactory {
       senderName,
       senderEmail,
       attachmentName,
+      dkim: await this.core.reference.dkimFor(victim.client_id, senderEmail.split('@')[1] ?? ''),
     };
   }
 
@@ -163,13 +165,14 @@ export class MessageFactory {
       attachments,
     });
     const to = c.channel === 'sms' ? victim.phone : victim.email;
+    const raw = c.dkim && c.channel === 'email' ? await signDkim(rendered.raw, c.dkim) : rendered.raw;
     return {
       victimId: victim.id,
       kind,
       channel: c.channel,
       from: rendered.from,
       to,
-      raw: rendered.raw,
+      raw,
       messageId: rendered.messageId,
       subject: rendered.subject,
       html: rendered.html,

@@ -182,7 +182,7 @@ describe('domains', () => {
     expect(shared.statusCode).toBe(200);
     expect(Object.keys(shared.json())).toEqual(['domain']);
     const s = shared.json().domain;
-    expect(s).toEqual({ id: s.id, name: 'shared-example.com', client_id: null, links: [{ rel: 'self', href: `/api/domains/${s.id}` }] });
+    expect(s).toEqual({ id: s.id, name: 'shared-example.com', client_id: null, dkim_selector: '', dkim: false, links: [{ rel: 'self', href: `/api/domains/${s.id}` }] });
 
     const own = (await t.call('PUT', '/api/domains', { token: a.token, body: { name: 'a-corp.example' } })).json().domain;
     expect(own).toMatchObject({ name: 'a-corp.example', client_id: a.clientId });

@@ -61,6 +61,8 @@ export const domainSchema = {
     id: { type: 'integer' },
     name: { type: 'string' },
     client_id: { type: ['integer', 'null'], description: 'Decoy extension: the owning client; null: shared by every client' },
+    dkim_selector: { type: 'string', description: 'Decoy extension: the DKIM selector mail from this domain is signed with ("" : not signed)' },
+    dkim: { type: 'boolean', description: 'Decoy extension: whether a DKIM key is set (the key itself is never shown)' },
     links: linksSchema,
   },
 } as const;
@@ -70,6 +72,8 @@ export function domainResource(d: DomainRow) {
     id: d.id,
     name: d.name,
     client_id: d.client_id,
+    dkim_selector: d.dkim_selector,
+    dkim: d.dkim_private_key !== '',
     links: [{ rel: 'self', href: `/api/domains/${d.id}` }, ...(d.client_id ? [{ rel: 'client', href: `/api/clients/${d.client_id}` }] : [])],
   };
 }
@@ -220,6 +224,33 @@ export default async function referenceRoutes(app: FastifyInstance, core: Core) 
       '/domains/:id',
       { schema: { tags, summary: 'Get a domain (Decoy extension)', params: idParams, response: one } },
       async (req) => ({ domain: domainResource(await core.reference.getDomain(req.principal, req.params.id)) }),
+    );
+
+    app.put<{ Params: { id: number }; Body: { selector: string; private_key: string } }>(
+      '/domains/:id/dkim',
+      {
+        schema: {
+          tags,
+          summary: 'Sign mail from this domain with DKIM (Decoy extension); the key is stored encrypted and never shown again',
+          params: idParams,
+          body: {
+            type: 'object',
+            required: ['selector', 'private_key'],
+            properties: {
+              selector: { type: 'string', minLength: 1, maxLength: 253 },
+              private_key: { type: 'string', minLength: 1, maxLength: 20000, description: 'PEM, RSA or Ed25519' },
+            },
+          },
+          response: one,
+        },
+      },
+      async (req) => ({ domain: domainResource(await core.reference.setDomainDkim(req.principal, req.params.id, req.body)) }),
+    );
+
+    app.delete<{ Params: { id: number } }>(
+      '/domains/:id/dkim',
+      { schema: { tags, summary: 'Stop signing mail from this domain (Decoy extension)', params: idParams, response: one } },
+      async (req) => ({ domain: domainResource(await core.reference.setDomainDkim(req.principal, req.params.id, null)) }),
     );
 
     app.delete<{ Params: { id: number } }>(

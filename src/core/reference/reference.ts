@@ -1,4 +1,6 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { domainToASCII } from 'node:url';
+import { SecretBox } from '../access/secrets.ts';
 import type { Selectable } from 'kysely';
 import { now } from '../../db/index.ts';
 import type { BenchmarkTable, DomainTable, LanguageTable } from '../../db/schema.ts';
@@ -167,6 +169,52 @@ export class ReferenceService {
       if (isUniqueViolation(err)) throw conflict(`name: "${name}" already exists${clientId === null ? ' as a shared domain' : ''}`);
       throw err;
     }
+  }
+
+  /**
+   * DKIM signing for mail sent from this domain: a selector and an RSA or Ed25519 private key
+   * (PEM). The key is stored encrypted and never shown again; `null` removes signing.
+   */
+  async setDomainDkim(p: Principal, id: number, dkim: { selector: string; private_key: string } | null): Promise<DomainRow> {
+    assertCanWrite(p);
+    const row = await this.getDomain(p, id);
+    if (row.client_id === null && p.clientId !== null) throw forbidden('this domain is shared by every client; only a super admin can change it');
+    let selector = '';
+    let sealed = '';
+    if (dkim) {
+      if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(dkim.selector)) {
+        throw invalid('selector: must be a DNS label such as "decoy2026"');
+      }
+      let key: KeyObject;
+      try {
+        key = createPrivateKey(dkim.private_key);
+      } catch {
+        throw invalid('private_key: is not a PEM private key');
+      }
+      if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ed25519') throw invalid('private_key: must be an RSA or Ed25519 key');
+      selector = dkim.selector.toLowerCase();
+      sealed = new SecretBox(this.deps.config.secret).seal(dkim.private_key);
+    }
+    return this.db
+      .updateTable('domains')
+      .set({ dkim_selector: selector, dkim_private_key: sealed })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** The DKIM key to sign mail from `domain` with, for the client's messages (own domain first, then shared). */
+  async dkimFor(clientId: number, domain: string): Promise<{ domainName: string; keySelector: string; privateKey: string } | null> {
+    const rows = await this.db
+      .selectFrom('domains')
+      .select(['client_id', 'name', 'dkim_selector', 'dkim_private_key'])
+      .where('name', '=', domain.toLowerCase())
+      .where((eb) => eb.or([eb('client_id', '=', clientId), eb('client_id', 'is', null)]))
+      .where('dkim_selector', '!=', '')
+      .execute();
+    const row = rows.find((r) => r.client_id === clientId) ?? rows[0];
+    if (!row) return null;
+    return { domainName: row.name, keySelector: row.dkim_selector, privateKey: new SecretBox(this.deps.config.secret).open(row.dkim_private_key) };
   }
 
   async deleteDomain(p: Principal, id: number): Promise<void> {
