@@ -33,6 +33,8 @@ export async function startDecoy(config: Config, parts: Part[], print: (line: st
     core,
     async stop() {
       await sending.close();
+      await core.exports.idle();
+      await core.reports.idle();
       await running.admin?.close();
       await running.tracking?.close();
       await database.close();

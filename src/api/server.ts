@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Core } from '../core/index.ts';
 import { createHttpServer } from './http.ts';
 import { lucyPlugin } from './lucy/index.ts';
+import { phishlinePlugin } from './phishline/index.ts';
 
 export interface RouteInfo {
   method: string;
@@ -45,6 +46,7 @@ export async function buildAdminServer(core: Core, options: ServerOptions = {}):
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: false } });
   await app.register(lucyPlugin, { prefix: '/api', core });
+  await app.register(phishlinePlugin, { core });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `no such endpoint: ${req.method} ${req.url.split('?')[0]}` } }),

@@ -13,6 +13,8 @@ import { ScannerRangeService } from './tracking/scanner-ranges.ts';
 import { OutboxService } from './outbox/outbox.ts';
 import { TrackingService } from './tracking/tracking.ts';
 import { VictimService } from './campaigns/victims.ts';
+import { ExportService } from './reporting/exports.ts';
+import { ReportService } from './reporting/reports.ts';
 import { AccessTokenService } from './access/access-tokens.ts';
 import { PhishlineRowService } from './phishline/rows.ts';
 
@@ -48,6 +50,8 @@ export function createCore(database: Database, config: Config) {
     outbox: new OutboxService(deps),
     tracking,
     victims: new VictimService(database),
+    exports: new ExportService(deps),
+    reports: new ReportService(deps),
   };
 }
 

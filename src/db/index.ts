@@ -8,6 +8,8 @@ import type { DB } from './schema.ts';
 import * as m001 from './migrations/001_core.ts';
 import * as m002 from './migrations/002_sending_tracking.ts';
 import * as m003 from './migrations/003_campaign_recipients.ts';
+import * as m004 from './migrations/004_exports_reports.ts';
+import * as m005 from './migrations/005_access_tokens.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -81,6 +83,8 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '001_core': m001,
   '002_sending_tracking': m002,
   '003_campaign_recipients': m003,
+  '004_exports_reports': m004,
+  '005_access_tokens': m005,
 };
 
 export async function migrate(database: Database): Promise<void> {

@@ -439,6 +439,9 @@ export interface DB {
   campaign_counters: CampaignCounterTable;
   outbox_messages: OutboxMessageTable;
   scanner_ranges: ScannerRangeTable;
+  exports: ExportTable;
+  reports: ReportTable;
+  access_tokens: AccessTokenTable;
 }
 
 // ---- sending and tracking (002) --------------------------------------------------------------
@@ -581,4 +584,76 @@ export interface ScannerRangeTable {
   cidr: string;
   label: string;
   created_at: Timestamp;
+}
+
+// ---- exports and reports (004) ---------------------------------------------------------------
+
+/** A data export (Lucy's Campaign Export): CSV or XML, generated in the background. */
+export interface ExportTable {
+  id: Generated<number>;
+  /** null: common data a super admin exported over every client; only super admins see it. */
+  client_id: number | null;
+  created_by: number | null;
+  name: string;
+  /** Lucy's export type (10 All Victims, 40 Visits, 300 Recipients, ...). */
+  type: number;
+  /** csv | xml */
+  extension: string;
+  /** 10 processing, 20 ready, 100 error. */
+  status: number;
+  /** What the export covers, as shown in the resource (`campaign_id=12`). */
+  filter: string;
+  /** JSON: the request's ids (campaign_id, group_id, ...). */
+  params: string;
+  /** The file, relative to the data directory; empty until ready. */
+  file: string;
+  row_count: number;
+  size: number;
+  error: string;
+  created_at: Timestamp;
+  /** Touched while the file is being written: a processing export not touched for long was interrupted. */
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** A campaign report (Lucy's Campaign Report): PDF, HTML or DOCX, generated in the background. */
+export interface ReportTable {
+  id: Generated<number>;
+  client_id: number;
+  campaign_id: number | null;
+  created_by: number | null;
+  template_id: number | null;
+  /** 10 processing, 20 ready, 100 error. */
+  status: number;
+  /** pdf | html | docx */
+  type: string;
+  /** JSON: font_size, font_family, sections, scenarios as requested. */
+  options: string;
+  file: string;
+  size: number;
+  error: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+// ---- PhishLine access tokens (005) -----------------------------------------------------------
+
+/** An access token from PhishLine's POST /rest/authenticate; the token itself is never stored. */
+export interface AccessTokenTable {
+  id: Generated<number>;
+  /** The client the token reads; null: a super admin's token over every client. */
+  client_id: number | null;
+  user_id: number;
+  /** The API key it was obtained with: revoking the key ends the token. */
+  api_key_id: number;
+  /** SHA-256 of the token, hex. */
+  token_hash: string;
+  /** The address that obtained it: the only one it is accepted from. */
+  ip: string;
+  created_at: Timestamp;
+  /** created_at + 24 h. */
+  expires_at: Timestamp;
+  /** Idle expiry counts from here (DECOY_ACCESS_TOKEN_IDLE_SECONDS). */
+  last_used_at: Timestamp;
 }

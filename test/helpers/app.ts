@@ -126,6 +126,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     tenant,
     user,
     async close() {
+      await core.exports.idle();
+      await core.reports.idle();
       await sending.close();
       await app.close();
       await database.close();

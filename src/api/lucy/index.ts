@@ -20,6 +20,8 @@ import incidents from './incidents.ts';
 import outbox from './outbox.ts';
 import scannerRanges from './scanner-ranges.ts';
 import victims from './victims.ts';
+import exportRoutes from './exports.ts';
+import reportRoutes from './reports.ts';
 
 export type LucyRoutes = (app: FastifyInstance, core: Core) => Promise<void> | void;
 
@@ -43,6 +45,8 @@ const ROUTES: LucyRoutes[] = [
   outbox,
   scannerRanges,
   victims,
+  exportRoutes,
+  reportRoutes,
 ];
 
 export function sendLucyError(reply: FastifyReply, err: unknown, req?: FastifyRequest) {
