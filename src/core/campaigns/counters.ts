@@ -79,24 +79,32 @@ export async function campaignCounters(db: Executor, campaignIds: number[]): Pro
   for (const id of campaignIds) out.set(id, { ...ZERO_CAMPAIGN_COUNTERS });
   if (!campaignIds.length) return out;
 
-  const groups = db
-    .selectFrom('campaign_recipient_groups')
-    .select(['campaign_id', 'recipient_group_id'])
-    .where('campaign_id', 'in', campaignIds)
-    .union(
-      db
-        .selectFrom('scenario_recipient_groups as srg')
-        .innerJoin('scenarios as s', 's.id', 'srg.scenario_id')
-        .select(['s.campaign_id', 'srg.recipient_group_id'])
-        .where('s.campaign_id', 'in', campaignIds),
-    );
-  const audience = await db
-    .selectFrom(groups.as('g'))
-    .innerJoin('recipients as r', 'r.recipient_group_id', 'g.recipient_group_id')
-    .select(['g.campaign_id', sql<number>`count(distinct r.email)`.as('recipients')])
-    .groupBy('g.campaign_id')
-    .execute();
-  for (const row of audience) out.get(row.campaign_id)!.recipients = Number(row.recipients);
+  // A started campaign knows its audience (recipients_count, set at launch): only the others
+  // count the people in their groups.
+  const started = new Set(
+    (await db.selectFrom('campaigns').select('id').where('id', 'in', campaignIds).where('recipients_count', 'is not', null).execute()).map((r) => r.id),
+  );
+  const notStarted = campaignIds.filter((id) => !started.has(id));
+  if (notStarted.length) {
+    const groups = db
+      .selectFrom('campaign_recipient_groups')
+      .select(['campaign_id', 'recipient_group_id'])
+      .where('campaign_id', 'in', notStarted)
+      .union(
+        db
+          .selectFrom('scenario_recipient_groups as srg')
+          .innerJoin('scenarios as s', 's.id', 'srg.scenario_id')
+          .select(['s.campaign_id', 'srg.recipient_group_id'])
+          .where('s.campaign_id', 'in', notStarted),
+      );
+    const audience = await db
+      .selectFrom(groups.as('g'))
+      .innerJoin('recipients as r', 'r.recipient_group_id', 'g.recipient_group_id')
+      .select(['g.campaign_id', sql<number>`count(distinct r.email)`.as('recipients')])
+      .groupBy('g.campaign_id')
+      .execute();
+    for (const row of audience) out.get(row.campaign_id)!.recipients = Number(row.recipients);
+  }
 
   await victimCounters(db, campaignIds, out);
   return out;
@@ -147,15 +155,20 @@ export async function scenarioCounters(db: Executor, scenarioIds: number[]): Pro
   const out = new Map<number, ScenarioCounters>();
   for (const id of scenarioIds) out.set(id, { ...ZERO_SCENARIO_COUNTERS });
   if (!scenarioIds.length) return out;
-  const audience = await db
-    .selectFrom('scenario_recipient_groups as srg')
-    .innerJoin('recipients as r', 'r.recipient_group_id', 'srg.recipient_group_id')
-    .select(['srg.scenario_id', sql<number>`count(distinct r.email)`.as('recipients')])
-    .where('srg.scenario_id', 'in', scenarioIds)
-    .groupBy('srg.scenario_id')
-    .execute();
-  for (const row of audience) out.get(row.scenario_id)!.recipient_count = Number(row.recipients);
-  for (const [id, c] of await scenarioCounts(db, scenarioIds)) {
+  const counts = await scenarioCounts(db, scenarioIds);
+  // Scenarios with victims count them; only the others count the people in their groups.
+  const notStarted = scenarioIds.filter((id) => !counts.get(id)?.victims);
+  if (notStarted.length) {
+    const audience = await db
+      .selectFrom('scenario_recipient_groups as srg')
+      .innerJoin('recipients as r', 'r.recipient_group_id', 'srg.recipient_group_id')
+      .select(['srg.scenario_id', sql<number>`count(distinct r.email)`.as('recipients')])
+      .where('srg.scenario_id', 'in', notStarted)
+      .groupBy('srg.scenario_id')
+      .execute();
+    for (const row of audience) out.get(row.scenario_id)!.recipient_count = Number(row.recipients);
+  }
+  for (const [id, c] of counts) {
     const o = out.get(id)!;
     if (c.victims) o.recipient_count = c.victims;
     o.messages_sent = c.submitted;

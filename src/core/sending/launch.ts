@@ -16,9 +16,23 @@ export const MINUTE = 60_000;
  */
 export async function createVictims(database: Database, campaignId: number, timeZone: string, nowMs = Date.now()): Promise<{ created: number }> {
   const { db } = database;
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     const campaign = await trx.selectFrom('campaigns').select(['id', 'client_id', 'schedule']).where('id', '=', campaignId).executeTakeFirstOrThrow();
     const t = new Date(nowMs).toISOString();
+    const schedule = parseSchedule(campaign.schedule);
+    // Sending now: the send times go in with the rows (one write per victim, not an insert and an update).
+    const scenarioTimes = await trx.selectFrom('scenarios').select(['id', 'double_barrel', 'lure_delay']).where('campaign_id', '=', campaignId).execute();
+    const immediate = schedule.mode === 'immediate' && scenarioTimes.length > 0;
+    const attackAt = (s: { double_barrel: number; lure_delay: number }) => new Date(nowMs + (s.double_barrel ? Math.max(0, s.lure_delay) * MINUTE : 0)).toISOString();
+    const timeOf = (value: (s: (typeof scenarioTimes)[number]) => string | null) =>
+      sql<string | null>`case ${sql.ref('s.id')} ${sql.join(scenarioTimes.map((s) => sql`when ${s.id} then ${value(s)}`), sql` `)} end`;
+    const timeColumns = immediate
+      ? [
+          timeOf((s) => attackAt(s)).as('send_at'),
+          timeOf((s) => (s.double_barrel ? t : null)).as('lure_send_at'),
+          sql<string>`${t}`.as('next_send_at'),
+        ]
+      : [];
     const groupsOfScenario = trx
       .selectFrom('scenario_recipient_groups')
       .select(['scenario_id', 'recipient_group_id'])
@@ -56,6 +70,7 @@ export async function createVictims(database: Database, campaignId: number, time
         'r.custom_fields',
         sql<string>`${t}`.as('created_at'),
         sql<string>`${t}`.as('updated_at'),
+        ...timeColumns,
       ])
       .orderBy('r.id');
     const result = await trx
@@ -63,11 +78,15 @@ export async function createVictims(database: Database, campaignId: number, time
       .columns([
         'client_id', 'campaign_id', 'scenario_id', 'recipient_id', 'language_id', 'email', 'name', 'firstname', 'lastname', 'phone',
         'staff_type', 'location', 'division', 'comment', 'link', 'gender', 'custom_fields', 'created_at', 'updated_at',
+        ...(immediate ? (['send_at', 'lure_send_at', 'next_send_at'] as const) : []),
       ])
       .expression(source)
       .onConflict((oc) => oc.columns(['scenario_id', 'email']).doNothing())
       .executeTakeFirst();
     const created = Number(result.numInsertedOrUpdatedRows ?? 0);
+    // Thousands of new rows: fresh planner statistics now, or the worker's claim query runs with
+    // a plan for an empty table (a sort of every victim of the campaign per claim) until autovacuum.
+    if (database.dialect === 'postgres' && created >= 10_000) await sql`analyze victims`.execute(trx);
 
     await ensureCounterRows(trx, campaign.client_id, campaignId);
     // The victims counter is a count, not a delta: set it from the rows.
@@ -91,14 +110,16 @@ export async function createVictims(database: Database, campaignId: number, time
       .where('campaign_id', '=', campaignId)
       .executeTakeFirstOrThrow();
     await trx.updateTable('campaigns').set({ recipients_count: Number(people.n) }).where('id', '=', campaignId).execute();
-    await scheduleUnscheduled(trx, campaignId, parseSchedule(campaign.schedule), timeZone, nowMs);
-    await trx
-      .updateTable('recipients')
-      .set({ last_tested: now() })
-      .where('id', 'in', trx.selectFrom('victims').select('recipient_id').where('campaign_id', '=', campaignId).where('recipient_id', 'is not', null) as any)
-      .execute();
+    await scheduleUnscheduled(trx, campaignId, schedule, timeZone, nowMs);
     return { created };
   });
+  // After the commit: sending starts at once, and this bookkeeping does not hold the start up.
+  await db
+    .updateTable('recipients')
+    .set({ last_tested: now() })
+    .where('id', 'in', db.selectFrom('victims').select('recipient_id').where('campaign_id', '=', campaignId).where('recipient_id', 'is not', null) as any)
+    .execute();
+  return result;
 }
 
 /**

@@ -110,10 +110,12 @@ export async function recordOutcomes(database: Database, outcomes: Outcome[], op
       const sent = new Set(list.filter((o) => o.result.ok).map((o) => o.kind));
       const failed = list.filter((o) => !o.result.ok);
       const set: Record<string, unknown> = { lease_until: null, updated_at: t, last_attempt_at: t };
+      // Counted only if this update is the one that records the send (see below).
+      const counted: (keyof CountDeltas)[] = [];
       for (const kind of sent) {
         const col = kind === 'attack' ? 'submitted_at' : kind === 'lure' ? 'lure_submitted_at' : 'awareness_submitted_at';
         set[col] = t;
-        add(v, kind === 'attack' ? 'submitted' : kind === 'lure' ? 'lure_submitted' : 'awareness_submitted');
+        counted.push(kind === 'attack' ? 'submitted' : kind === 'lure' ? 'lure_submitted' : 'awareness_submitted');
       }
       // Failed kinds are not pending at their old time: they come back at their retry time.
       let next = nextSendAfter(v, new Set([...sent, ...failed.map((o) => o.kind)]));
@@ -133,7 +135,7 @@ export async function recordOutcomes(database: Database, outcomes: Outcome[], op
           set.error_time = t;
           set.error_type = o.kind;
           next = null;
-          if (!v.error) add(v, 'errors');
+          if (!v.error) counted.push('errors');
         }
       }
       for (const kind of sent) {
@@ -147,17 +149,25 @@ export async function recordOutcomes(database: Database, outcomes: Outcome[], op
         (simpleSent[kind] ??= []).push(id);
         continue;
       }
-      await trx.updateTable('victims').set(set as any).where('id', '=', id).execute();
+      // A send another worker already recorded (its lease ran out while this one was still
+      // sending) is not recorded, nor counted, twice.
+      let q = trx.updateTable('victims').set(set as any).where('id', '=', id);
+      for (const kind of sent) q = q.where(kind === 'attack' ? 'submitted_at' : kind === 'lure' ? 'lure_submitted_at' : 'awareness_submitted_at', 'is', null);
+      const res = await q.executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 1) for (const key of counted) add(v, key);
     }
     for (const [kind, ids] of Object.entries(simpleSent)) {
       const col = kind === 'attack' ? 'submitted_at' : kind === 'lure' ? 'lure_submitted_at' : 'awareness_submitted_at';
       const attemptsCol = kind === 'attack' ? 'attempts' : kind === 'lure' ? 'lure_attempts' : 'awareness_attempts';
       for (let i = 0; i < ids.length; i += 500) {
-        await trx
+        const recorded = await trx
           .updateTable('victims')
           .set({ [col]: t, [attemptsCol]: 1, lease_until: null, next_send_at: null, updated_at: t, last_attempt_at: t } as any)
           .where('id', 'in', ids.slice(i, i + 500))
+          .where(col as 'submitted_at', 'is', null)
+          .returning(['scenario_id', 'client_id', 'campaign_id'])
           .execute();
+        for (const r of recorded) add(r as VictimRow, kind === 'attack' ? 'submitted' : kind === 'lure' ? 'lure_submitted' : 'awareness_submitted');
       }
     }
     for (const [scenarioId, e] of deltas) await bump(trx, { clientId: e.clientId, campaignId: e.campaignId, scenarioId }, e.d);
