@@ -69,3 +69,30 @@ export function parseJson<T>(json: string | null | undefined, fallback: T): T {
     return fallback;
   }
 }
+
+type ContentTable = 'scenario_template_contents' | 'awareness_template_contents';
+
+/** The languages each template has content in, for a page of templates (one query). */
+export async function templateLanguages(
+  db: Kysely<DB>,
+  table: ContentTable,
+  ids: number[],
+): Promise<Map<number, LanguageRow[]>> {
+  const out = new Map<number, LanguageRow[]>();
+  if (!ids.length) return out;
+  const fk = table === 'scenario_template_contents' ? 'scenario_template_id' : 'awareness_template_id';
+  // The two content tables have the same shape; only the template column's name differs.
+  const rows: { tid: number; id: number; code: string; name: string; is_default: number }[] = await (db as Kysely<any>)
+    .selectFrom(`${table} as c`)
+    .innerJoin('languages as l', 'l.id', 'c.language_id')
+    .select([`c.${fk} as tid`, 'l.id', 'l.code', 'l.name', 'l.is_default'])
+    .where(`c.${fk}`, 'in', ids)
+    .orderBy('l.id')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.tid) ?? [];
+    list.push({ id: r.id, code: r.code, name: r.name, is_default: r.is_default });
+    out.set(r.tid, list);
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { conflict, invalid, notFound } from '../../errors.ts';
 import { assertCanRead, assertCanWrite, readScope, type Principal } from '../access/principal.ts';
 import type { ServiceDeps } from '../index.ts';
 import { page, type ListOptions } from '../list.ts';
-import { assertSeen, assertWritable, checkContentLanguages, cleanName, likePattern, ownerFor, type LanguageRow } from './common.ts';
+import { assertSeen, assertWritable, checkContentLanguages, cleanName, likePattern, ownerFor, type LanguageRow, templateLanguages } from './common.ts';
 import { renderPreview, sampleVariables } from './variables.ts';
 
 export type ScenarioTemplateRow = Selectable<ScenarioTemplateTable>;
@@ -106,22 +106,8 @@ export class ScenarioTemplates {
     return rows.map((template) => ({ template, languages: langs.get(template.id) ?? [] }));
   }
 
-  private async languagesOf(ids: number[]): Promise<Map<number, LanguageRow[]>> {
-    const out = new Map<number, LanguageRow[]>();
-    if (!ids.length) return out;
-    const rows = await this.db
-      .selectFrom('scenario_template_contents as c')
-      .innerJoin('languages as l', 'l.id', 'c.language_id')
-      .select(['c.scenario_template_id as tid', 'l.id', 'l.code', 'l.name', 'l.is_default'])
-      .where('c.scenario_template_id', 'in', ids)
-      .orderBy('l.id')
-      .execute();
-    for (const r of rows) {
-      const list = out.get(r.tid) ?? [];
-      list.push({ id: r.id, code: r.code, name: r.name, is_default: r.is_default });
-      out.set(r.tid, list);
-    }
-    return out;
+  private languagesOf(ids: number[]): Promise<Map<number, LanguageRow[]>> {
+    return templateLanguages(this.db, 'scenario_template_contents', ids);
   }
 
   private async row(p: Principal, id: number): Promise<ScenarioTemplateRow> {
