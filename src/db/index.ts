@@ -10,6 +10,7 @@ import * as m002 from './migrations/002_sending_tracking.ts';
 import * as m003 from './migrations/003_campaign_recipients.ts';
 import * as m004 from './migrations/004_exports_reports.ts';
 import * as m005 from './migrations/005_access_tokens.ts';
+import * as m006 from './migrations/006_victim_errors_index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -85,6 +86,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '003_campaign_recipients': m003,
   '004_exports_reports': m004,
   '005_access_tokens': m005,
+  '006_victim_errors_index': m006,
 };
 
 export async function migrate(database: Database): Promise<void> {
