@@ -11,6 +11,7 @@ import * as m003 from './migrations/003_campaign_recipients.ts';
 import * as m004 from './migrations/004_exports_reports.ts';
 import * as m005 from './migrations/005_access_tokens.ts';
 import * as m006 from './migrations/006_victim_errors_index.ts';
+import * as m007 from './migrations/007_training.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -87,6 +88,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '004_exports_reports': m004,
   '005_access_tokens': m005,
   '006_victim_errors_index': m006,
+  '007_training': m007,
 };
 
 export async function migrate(database: Database): Promise<void> {

@@ -442,6 +442,16 @@ export interface DB {
   exports: ExportTable;
   reports: ReportTable;
   access_tokens: AccessTokenTable;
+  lessons: LessonTable;
+  paths: PathTable;
+  path_lessons: PathLessonTable;
+  learners: LearnerTable;
+  enrollments: EnrollmentTable;
+  assignments: AssignmentTable;
+  assignment_items: AssignmentItemTable;
+  assignment_groups: AssignmentGroupTable;
+  assignment_learners: AssignmentLearnerTable;
+  lesson_attempts: LessonAttemptTable;
 }
 
 // ---- sending and tracking (002) --------------------------------------------------------------
@@ -656,4 +666,154 @@ export interface AccessTokenTable {
   expires_at: Timestamp;
   /** Idle expiry counts from here (DECOY_ACCESS_TOKEN_IDLE_SECONDS). */
   last_used_at: Timestamp;
+}
+
+// ---- training (007) ---------------------------------------------------------------------------
+
+/** A lesson of the catalogue; client_id null: built-in, visible to every client. */
+export interface LessonTable {
+  id: Generated<number>;
+  client_id: number | null;
+  /** The built-in library's stable key ('' for a client's own lesson). */
+  library_key: string;
+  name: string;
+  /** phishing | credentials | data | social | physical | reporting | coding | … */
+  topic: string;
+  summary: string;
+  /** Lesson body: a restricted HTML subset rendered by the learner portal. */
+  content: string;
+  video_url: string;
+  transcript: string;
+  /** Language code (en, de, …). */
+  language: string;
+  /** JSON: [{question: string, choices: string[], answer: number, explanation?: string}] */
+  quiz: string;
+  /** JSON or null: {instructions: string, question: string, choices: string[], answer: number} */
+  exercise: string | null;
+  /** Percent of quiz questions to answer correctly to pass. */
+  pass_mark: number;
+  points: number;
+  minutes: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PathTable {
+  id: Generated<number>;
+  client_id: number | null;
+  library_key: string;
+  name: string;
+  description: string;
+  /** Security Journey's role_name of an enrollment in this path ("Security Apprentice"). */
+  role_name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PathLessonTable {
+  path_id: number;
+  lesson_id: number;
+  position: number;
+  required: Bool;
+}
+
+/** The person behind any number of recipients of one client (same email). */
+export interface LearnerTable {
+  id: Generated<number>;
+  client_id: number;
+  /** Lower-cased and trimmed. */
+  email: string;
+  first_name: string;
+  last_name: string;
+  country: string;
+  points: number;
+  /** Part of every personal portal link; bumped to revoke them all. */
+  link_version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EnrollmentTable {
+  id: Generated<number>;
+  client_id: number;
+  learner_id: number;
+  path_id: number;
+  /** not_started | in_progress | passed | paused */
+  status: string;
+  /** 0 White Belt, 1 Yellow, 2 Orange, 3 Green, 4 Blue, 5 Purple, 6 Brown, 7 Black Belt. */
+  level: number;
+  required_total: number;
+  required_passed: number;
+  total_lessons: number;
+  total_passed: number;
+  last_engagement_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AssignmentTable {
+  id: Generated<number>;
+  client_id: number;
+  name: string;
+  description: string;
+  due_date: Timestamp;
+  remind_every_days: number;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One lesson or one path of an assignment (exactly one of lesson_id, path_id is set). */
+export interface AssignmentItemTable {
+  id: Generated<number>;
+  assignment_id: number;
+  lesson_id: number | null;
+  path_id: number | null;
+  position: number;
+}
+
+export interface AssignmentGroupTable {
+  assignment_id: number;
+  recipient_group_id: number;
+}
+
+export interface AssignmentLearnerTable {
+  id: Generated<number>;
+  client_id: number;
+  assignment_id: number;
+  learner_id: number;
+  /** assigned | in_progress | completed; reads as overdue once due_date has passed unfinished. */
+  status: string;
+  /** Lessons of the assignment passed / in it. */
+  passed: number;
+  total: number;
+  completed_at: Timestamp | null;
+  last_reminded_at: Timestamp | null;
+  reminders_sent: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LessonAttemptTable {
+  id: Generated<number>;
+  client_id: number;
+  learner_id: number;
+  lesson_id: number;
+  /** consumed | passed | failed */
+  status: string;
+  /** The quiz: not_started | in_progress | passed | failed */
+  assessment: string;
+  /** null: the lesson has none (N/A). */
+  watched_video: Bool | null;
+  read_transcript: Bool | null;
+  exercise_passed: Bool | null;
+  /** Percent, null until answered. */
+  quiz_score: number | null;
+  /** JSON array of the chosen choice indexes. */
+  quiz_answers: string;
+  passed: Bool;
+  points_awarded: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
