@@ -45,3 +45,18 @@ it('counts a victim once when a second worker re-sends after the first one\'s le
     server.close();
   }
 });
+
+it('caps the claimed batch at what a rate-limited relay sends in half a lease', async () => {
+  const { batchSizeFor } = await import('../src/mail/outbox-worker.ts');
+  expect(batchSizeFor(null, 120_000)).toBe(200);
+  expect(batchSizeFor('smtp://127.0.0.1:2525', 120_000)).toBe(200);
+  expect(batchSizeFor('smtp://127.0.0.1:2525?rate=1', 120_000)).toBe(60);
+  expect(batchSizeFor('smtp://127.0.0.1:2525?rate=1', 10_000)).toBe(5);
+  expect(batchSizeFor('smtp://127.0.0.1:2525?rate=1', 1_000)).toBe(1);
+  const t = await createTestApp({ DECOY_SMTP_URL: 'smtp://127.0.0.1:2525?rate=2', DECOY_OUTBOX_LEASE_SECONDS: '30' });
+  try {
+    expect(t.sending.worker.opts.batchSize).toBe(30);
+  } finally {
+    await t.close();
+  }
+});

@@ -7,6 +7,7 @@
 import type { Core } from '../core/index.ts';
 import { createVictims } from '../core/sending/launch.ts';
 import {
+  DEFAULT_OUTBOX_OPTIONS,
   OutboxWorker,
   type MessageKind,
   type OutboundMessage,
@@ -15,7 +16,7 @@ import {
   type VictimRow,
 } from '../core/sending/outbox.ts';
 import { compileMessage, render, signDkim, type CompiledMessage, type DkimOptions } from './render.ts';
-import { createMailer, type Mailer, type OutgoingMessage } from './transport.ts';
+import { createMailer, parseSmtpUrl, type Mailer, type OutgoingMessage } from './transport.ts';
 import { createSmsProvider, type SmsProvider } from './sms.ts';
 
 interface Compiled {
@@ -246,7 +247,9 @@ export function wireSending(core: Core, options: { mailer?: Mailer; sms?: SmsPro
     await Promise.all(texts);
     return results;
   };
-  const worker = new OutboxWorker(core.database, messages.build, send, { leaseMs: core.config.outboxLeaseSeconds * 1000, ...options.outbox }, (err) => console.error(`decoy: outbox: ${(err as Error).message}`));
+  const leaseMs = core.config.outboxLeaseSeconds * 1000;
+  const outbox = { leaseMs, batchSize: batchSizeFor(core.config.smtpUrl, leaseMs), ...options.outbox };
+  const worker = new OutboxWorker(core.database, messages.build, send, outbox, (err) => console.error(`decoy: outbox: ${(err as Error).message}`));
   core.campaigns.hooks = {
     onStarted: async (campaign) => {
       const client = await core.clients.byId(campaign.client_id);
@@ -267,4 +270,15 @@ export function wireSending(core: Core, options: { mailer?: Mailer; sms?: SmsPro
       await mailer.close();
     },
   };
+}
+
+/**
+ * A claimed batch must be sent well within its lease, or another worker claims it again and the
+ * people in it get the message twice. A rate-limited relay sends at most `rate` messages a
+ * second, so the batch is capped at what it sends in half a lease.
+ */
+export function batchSizeFor(smtpUrl: string | null, leaseMs: number, defaultSize = DEFAULT_OUTBOX_OPTIONS.batchSize): number {
+  const rate = smtpUrl ? parseSmtpUrl(smtpUrl).rateLimit : 0;
+  if (!rate) return defaultSize;
+  return Math.max(1, Math.min(defaultSize, Math.floor((rate * leaseMs) / 2000)));
 }
