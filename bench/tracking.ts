@@ -16,7 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const VICTIMS = Number(process.env.BENCH_VICTIMS ?? 10_000);
 const WARMUP_SECONDS = 2;
+/** Linux clock ticks per second (USER_HZ), the unit of /proc/<pid>/task/<tid>/stat times. */
+const CLOCK_TICKS = 100;
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
 
 interface LoadResult {
@@ -152,22 +154,44 @@ async function main(): Promise<void> {
         ).n,
       );
 
+    /** CPU time (µs) of this process's main thread (the event loop) and of all its threads, from /proc (Linux; zeros elsewhere). */
+    const threadCpu = (): { main: number; all: number } => {
+      const out = { main: 0, all: 0 };
+      try {
+        for (const tid of readdirSync('/proc/self/task')) {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          const us = ((Number(f[11]) + Number(f[12])) * 1e6) / CLOCK_TICKS;
+          out.all += us;
+          if (Number(tid) === process.pid) out.main += us;
+        }
+      } catch {
+        // not Linux: the per-thread split is not printed
+      }
+      return out;
+    };
+
     const runs: { name: string; r: LoadResult; type?: string; rows?: number }[] = [];
     const measure = async (name: string, base: string, paths: string[], type?: string) => {
       await load(base, paths, WARMUP_SECONDS, dir);
       await core.tracking.flush();
       const before = type ? await events(type) : 0;
       const cpu = process.cpuUsage();
+      const threads = threadCpu();
       const r = await load(base, paths, SECONDS, dir);
       const used = process.cpuUsage(cpu);
+      const threadsAfter = threadCpu();
       await core.tracking.flush();
       const rows = type ? (await events(type)) - before : undefined;
       runs.push({ name, r, type, rows });
       // CPU time of this process (the servers) per answered request: less noisy than req/s on a busy machine.
-      const perRequest = (used.user + used.system) / (r.ok + r.non2xx || 1);
+      const answered = r.ok + r.non2xx || 1;
+      const perRequest = (used.user + used.system) / answered;
+      // Of which the event loop (HTTP, classification, planning); the rest is the SQLite writer and checkpointer threads, GC helpers.
+      const loop = (threadsAfter.main - threads.main) / answered;
       console.log(
-        `  ${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   server CPU ${perRequest.toFixed(0).padStart(3)} µs/req   ` +
-          `2xx ${r.ok}   non-2xx ${r.non2xx}   errors ${r.errors}`,
+        `  ${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   server CPU ${perRequest.toFixed(0).padStart(3)} µs/req ` +
+          `(event loop ${loop.toFixed(0)})   2xx ${r.ok}   non-2xx ${r.non2xx}   errors ${r.errors}`,
       );
     };
     const only = (process.env.BENCH_ONLY ?? 'a,b,c').split(',');
@@ -188,7 +212,10 @@ async function main(): Promise<void> {
       );
     }
     const s = core.tracking.recorder.stats;
-    console.log(`  recorder: ${s.hits} hits in ${s.batches} transactions (average ${(s.hits / s.batches).toFixed(1)}, largest ${s.largestBatch})`);
+    console.log(
+      `  recorder: ${s.hits} hits in ${s.batches} transactions (average ${(s.hits / s.batches).toFixed(1)}, largest ${s.largestBatch}); ` +
+        `${s.fromMemory} batches planned from remembered victims, the others read them first`,
+    );
     const c = await db.selectFrom('campaign_counters').selectAll().where('scenario_id', '=', scenarioId).executeTakeFirstOrThrow();
     console.log(`  counters: opened ${c.opened}, clicked ${c.clicked}, automated_hits ${c.automated_hits} (of ${VICTIMS} victims)`);
     await app.close();

@@ -7,6 +7,7 @@ import { randomPassword } from './core/access/passwords.ts';
 import { migrate, openDatabase } from './db/index.ts';
 import { buildTrackingServer } from './tracking/server.ts';
 import { wireSending } from './mail/outbox-worker.ts';
+import { wireReminders } from './mail/training-reminders.ts';
 import { parseSmtpUrl } from './mail/transport.ts';
 
 export type Part = 'admin' | 'tracking' | 'worker';
@@ -29,12 +30,17 @@ export async function startDecoy(config: Config, parts: Part[], print: (line: st
 
   const sending = wireSending(core);
   if (parts.includes('worker')) sending.worker.start();
+  // Training reminder mails go through the same mailer, from the worker part.
+  const reminders = wireReminders(core, sending.mailer);
+  if (parts.includes('worker')) reminders.start();
   const running: Running = {
     core,
     async stop() {
+      await reminders.stop();
       await sending.close();
       await core.exports.idle();
       await core.reports.idle();
+      await core.certificates.idle();
       await running.admin?.close();
       await running.tracking?.close();
       await database.close();

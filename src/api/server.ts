@@ -5,6 +5,8 @@ import type { Core } from '../core/index.ts';
 import { createHttpServer } from './http.ts';
 import { lucyPlugin } from './lucy/index.ts';
 import { phishlinePlugin } from './phishline/index.ts';
+import { securityJourneyPlugin } from './securityjourney/index.ts';
+import { webPlugin } from './web.ts';
 
 export interface RouteInfo {
   method: string;
@@ -39,6 +41,7 @@ export async function buildAdminServer(core: Core, options: ServerOptions = {}):
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'JWT from POST /api/auth, or an API key' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'ApiKey', description: 'An API key (Security Journey v2 at /api/v2)' },
         },
       },
       security: [{ bearer: [] }],
@@ -47,7 +50,9 @@ export async function buildAdminServer(core: Core, options: ServerOptions = {}):
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: false } });
   await app.register(lucyPlugin, { prefix: '/api', core });
   await app.register(phishlinePlugin, { core });
+  await app.register(securityJourneyPlugin, { prefix: '/api/v2', core });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  await app.register(webPlugin, { core });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `no such endpoint: ${req.method} ${req.url.split('?')[0]}` } }),
   );

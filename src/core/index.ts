@@ -17,6 +17,16 @@ import { ExportService } from './reporting/exports.ts';
 import { ReportService } from './reporting/reports.ts';
 import { AccessTokenService } from './access/access-tokens.ts';
 import { PhishlineRowService } from './phishline/rows.ts';
+import { TrainingService } from './training/index.ts';
+import { AwarenessTrainingService } from './training/awareness-training.ts';
+import { CertificateService } from './reporting/certificates.ts';
+import { SecurityJourneyReports } from './securityjourney/reports.ts';
+import { PortalService } from './training/portal.ts';
+import { DashboardService } from './stats/dashboard.ts';
+import { SmtpSettingsService } from './settings/smtp-settings.ts';
+import { RecipientImportCheckService } from './people/import-check.ts';
+import { RecipientSearchService } from './people/recipient-search.ts';
+import { CampaignTimelineService } from './campaigns/timeline.ts';
 
 /** What a core service is constructed with. */
 export interface ServiceDeps {
@@ -40,6 +50,7 @@ export function createCore(database: Database, config: Config) {
     access,
     accessTokens: new AccessTokenService(deps, access),
     phishlineRows: new PhishlineRowService(deps),
+    securityJourney: new SecurityJourneyReports(deps, database.pool),
     clients,
     reference: new ReferenceService(deps),
     people: new PeopleService(deps),
@@ -52,6 +63,15 @@ export function createCore(database: Database, config: Config) {
     victims: new VictimService(database),
     exports: new ExportService(deps),
     reports: new ReportService(deps),
+    training: new TrainingService(deps),
+    awarenessTraining: new AwarenessTrainingService(deps, tracking.tokens, scannerRanges),
+    certificates: new CertificateService(deps),
+    portal: new PortalService(deps),
+    dashboard: new DashboardService(deps),
+    smtpSettings: new SmtpSettingsService(deps),
+    recipientImport: new RecipientImportCheckService(deps),
+    recipientSearch: new RecipientSearchService(deps),
+    campaignTimeline: new CampaignTimelineService(deps),
   };
 }
 

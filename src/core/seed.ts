@@ -39,6 +39,7 @@ export async function seedReferenceData(core: Core): Promise<void> {
   if (!anyBenchmark) await db.insertInto('benchmarks').values(BENCHMARK_SECTORS.map((name) => ({ name }))).execute();
   await core.clients.defaultClient();
   await core.templates.installLibrary();
+  await core.training.installLibrary();
   const marker = await db.selectFrom('settings').select('value').where('key', '=', 'seeded_at').executeTakeFirst();
   if (!marker) await db.insertInto('settings').values({ key: 'seeded_at', value: now() }).execute();
 }

@@ -12,6 +12,8 @@ import * as m004 from './migrations/004_exports_reports.ts';
 import * as m005 from './migrations/005_access_tokens.ts';
 import * as m006 from './migrations/006_victim_errors_index.ts';
 import * as m007 from './migrations/007_training.ts';
+import * as m008 from './migrations/008_awareness_certificates.ts';
+import * as m009 from './migrations/009_victims_succeeded_index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -20,6 +22,11 @@ export interface Database {
   dialect: Dialect;
   /** PostgreSQL: the schema in use when not the default. */
   schema?: string;
+  /**
+   * PostgreSQL: the pool under `db`, for long streamed reads that run Kysely-compiled queries
+   * through pg's callback API (see core/securityjourney/reports.ts for why).
+   */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -70,7 +77,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   });
   probe.release();
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', schema: options.schema, close: () => db.destroy() };
+  return { db, dialect: 'postgres', schema: options.schema, pool, close: () => db.destroy() };
 }
 
 async function connectOrExplain(client: pg.Client, url: string) {
@@ -89,6 +96,8 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '005_access_tokens': m005,
   '006_victim_errors_index': m006,
   '007_training': m007,
+  '008_awareness_certificates': m008,
+  '009_victims_succeeded_index': m009,
 };
 
 export async function migrate(database: Database): Promise<void> {

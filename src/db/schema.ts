@@ -452,6 +452,8 @@ export interface DB {
   assignment_groups: AssignmentGroupTable;
   assignment_learners: AssignmentLearnerTable;
   lesson_attempts: LessonAttemptTable;
+  awareness_quiz_attempts: AwarenessQuizAttemptTable;
+  awareness_certificates: AwarenessCertificateTable;
 }
 
 // ---- sending and tracking (002) --------------------------------------------------------------
@@ -791,6 +793,8 @@ export interface AssignmentLearnerTable {
   completed_at: Timestamp | null;
   last_reminded_at: Timestamp | null;
   reminders_sent: number;
+  /** When the next reminder mail is due; null: none (completed, or no more reminders). */
+  next_reminder_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -816,4 +820,49 @@ export interface LessonAttemptTable {
   points_awarded: number;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+// ---- awareness quiz attempts and certificates (008) -------------------------------------------
+
+/** One submission of the quiz on a victim's awareness page. */
+export interface AwarenessQuizAttemptTable {
+  id: Generated<number>;
+  client_id: number;
+  campaign_id: number;
+  victim_id: number;
+  questions: number;
+  correct: number;
+  /** Percent of the questions answered correctly. */
+  percent: number;
+  passed: Bool;
+  /** JSON array of the chosen answer indexes (null: unanswered). */
+  answers: string;
+  created_at: Timestamp;
+}
+
+/** Lucy's Awareness Certificate: the certificates of trained victims, generated in the background. */
+export interface AwarenessCertificateTable {
+  id: Generated<number>;
+  client_id: number;
+  created_by: number | null;
+  /** 1001 victim, 1002 recipient (by email), 1003 campaign. */
+  type: number;
+  /** 0 PDF, 1 JPG. */
+  format: number;
+  /** Victim id (1001) or campaign id (1003); null for 1002. */
+  object_id: number | null;
+  /** The recipient's email (1002). */
+  email: string;
+  /** Where the certificate is mailed once generated; '' for nobody. */
+  send_to: string;
+  /** 10 processing, 20 ready, 100 error. */
+  status: number;
+  error: string;
+  /** The zip of the certificate files, relative to the data directory; empty until ready. */
+  file: string;
+  file_count: number;
+  size: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
 }

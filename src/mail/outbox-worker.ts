@@ -18,6 +18,7 @@ import {
 import { compileMessage, render, signDkim, type CompiledMessage, type DkimOptions } from './render.ts';
 import { createMailer, parseSmtpUrl, type Mailer, type OutgoingMessage } from './transport.ts';
 import { createSmsProvider, type SmsProvider } from './sms.ts';
+import { awarenessForScenario } from '../core/training/awareness-training.ts';
 
 interface Compiled {
   message: CompiledMessage;
@@ -71,7 +72,7 @@ export class MessageFactory {
     let senderEmail = scenario.sender_email;
     let attachmentName = '';
     if (kind === 'awareness') {
-      const awareness = await db.selectFrom('campaign_awareness').selectAll().where('campaign_id', '=', victim.campaign_id).orderBy('id').executeTakeFirst();
+      const awareness = await awarenessForScenario(db, victim.campaign_id, victim.scenario_id);
       if (!awareness) return null;
       const content = await firstContent(
         languages.concat(awareness.language_id),
@@ -142,7 +143,8 @@ export class MessageFactory {
       staff_type: victim.staff_type,
       location: victim.location,
       division: victim.division,
-      link: kind === 'awareness' ? urls.link.replace('/l/', '/a/') : urls.link,
+      // The awareness mail links to the awareness page, with a token of its own kind.
+      link: kind === 'awareness' ? `${c.base.replace(/\/+$/, '')}${this.core.awarenessTraining.path(victim.id)}` : urls.link,
       download_link: urls.download,
       report_link: urls.report,
       sender_name: c.senderName,
@@ -222,6 +224,8 @@ export function wireSending(core: Core, options: { mailer?: Mailer; sms?: SmsPro
   const mailer = options.mailer ?? createMailer({ smtpUrl: core.config.smtpUrl, db: core.database.db });
   const sms = options.sms ?? createSmsProvider(core.database.db);
   const messages = new MessageFactory(core);
+  // Awareness certificates mailed with `sendTo` go through the same mailer.
+  core.certificates.useMailer(mailer);
   const send = async (batch: OutboundMessage[]): Promise<SendResult[]> => {
     const results: SendResult[] = new Array(batch.length);
     const emails: { i: number; m: OutgoingMessage }[] = [];

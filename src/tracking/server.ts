@@ -10,6 +10,7 @@
  *   GET  /d/:token        file download (file scenarios)
  *   GET  /f/:token        document beacon (file_data scenarios; a 1×1 GIF)
  *   GET  /r/:token        report: a thank-you page;  POST /r/:token: {"status":"ok"}
+ *   GET  /a/:token        the awareness page after a success;  POST /a/:token: its quiz (awareness.ts)
  *   GET  /robots.txt      disallow everything
  * HEAD works wherever GET does, and is recorded (as automated).
  */
@@ -20,6 +21,8 @@ import type { Core } from '../core/index.ts';
 import { landingValues } from '../core/tracking/landing.ts';
 import type { HitKind, HitOutcome, RecordedHit } from '../core/tracking/tracking.ts';
 import { awarenessPlaceholderPage } from './awareness-placeholder.ts';
+import { registerAwarenessRoutes } from './awareness.ts';
+import { registerPortal } from './portal.ts';
 import { contentDisposition, simulationFile } from './download.ts';
 import { FORM_BODY_LIMIT, parseForm } from './forms.ts';
 import { landingCsp, NOT_FOUND_PAGE, PAGE_CSP, PIXEL_GIF, REPORT_THANKS_PAGE, ROBOTS_TXT, SECURITY_HEADERS } from './pages.ts';
@@ -58,10 +61,35 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
   const gif = (reply: FastifyReply) =>
     reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store, no-cache, must-revalidate, max-age=0').type('image/gif').send(PIXEL_GIF);
 
-  const hit = (req: FastifyRequest<{ Params: TokenParams }>, kind: HitKind, token: string, extra: { page?: boolean; fields?: ReturnType<typeof parseForm> } = {}): Promise<HitOutcome> => {
+  // Tokens that verified, so that a repeated hit skips the HMAC (a forged token is never kept).
+  const verified = new Map<string, number>();
+  const victimOf = (token: string): number | null => {
+    let id: number | null | undefined = verified.get(token);
+    if (id === undefined) {
+      id = tracking.victimOf(token);
+      if (id === null) return null;
+      if (verified.size >= 100_000) verified.clear();
+      verified.set(token, id);
+    }
+    return id;
+  };
+
+  const hit = async (
+    req: FastifyRequest<{ Params: TokenParams }>,
+    kind: HitKind,
+    token: string,
+    extra: { page?: boolean; fields?: ReturnType<typeof parseForm> } = {},
+  ): Promise<HitOutcome & { awarenessPath?: string | null }> => {
     const peer = plainIp(req.socket.remoteAddress);
     const ip = plainIp(req.ip);
-    return tracking.hit(token, { kind, method: req.method, headers: req.headers, ip, proxyIp: peer !== ip ? peer : '', ...extra });
+    const victimId = victimOf(token);
+    const o: HitOutcome = victimId === null ? { found: false } : await tracking.recorder.record({ victimId, kind, method: req.method, headers: req.headers, ip, proxyIp: peer !== ip ? peer : '', ...extra });
+    // A success leads to the campaign's awareness: its page now, or its mail later (send_awareness_link).
+    if (o.found && o.succeeds) {
+      const human = o.verdict === 'human';
+      return { ...o, awarenessPath: await core.awarenessTraining.afterSuccess({ victimId: o.victimId, campaignId: o.scenario.campaignId, scenarioId: o.scenario.id, human }) };
+    }
+    return o;
   };
 
   const csps = new Map<string, string>();
@@ -83,9 +111,10 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     return page(reply, AWARENESS_PAGE);
   };
 
-  /** After success: the scenario's redirect_url (web addresses only), else the awareness page. */
-  const afterSuccess = (reply: FastifyReply, o: RecordedHit, status: 302 | 303) => {
+  /** After success: the scenario's redirect_url (web addresses only), else the campaign's awareness page, else the placeholder. */
+  const afterSuccess = (reply: FastifyReply, o: RecordedHit & { awarenessPath?: string | null }, status: 302 | 303) => {
     if (/^https?:\/\//i.test(o.scenario.redirectUrl)) return reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').redirect(o.scenario.redirectUrl, status);
+    if (o.awarenessPath) return reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').redirect(o.awarenessPath, status);
     return page(reply, AWARENESS_PAGE);
   };
 
@@ -144,6 +173,9 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     if (!o.found) return notFound(reply);
     return reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').type('application/json; charset=utf-8').send('{"status":"ok"}');
   });
+
+  registerAwarenessRoutes(app, core, (reply) => notFound(reply));
+  registerPortal(app, core);
 
   app.setNotFoundHandler((_req, reply) => notFound(reply));
   app.setErrorHandler((err, req, reply) => {

@@ -450,6 +450,32 @@ export async function populateClient(t: TestApp, tag: string, clientId: number, 
   if (!user) throw new Error('the fixture needs PUT /api/users');
   ids.users = user.id;
 
+  // Training rows refer to each other (an enrollment needs a learner and a path), so they are
+  // made through the API: a lesson, a path, the group enrolled in it, and an assignment.
+  if (has('PUT', '/api/enrollments') && has('PUT', '/api/paths') && has('PUT', '/api/lessons')) {
+    const lesson = await api('lesson', 'PUT', '/api/lessons', '/api/lessons', { name: `${tag} lesson` });
+    const trainingPath = await api('path', 'PUT', '/api/paths', '/api/paths', { name: `${tag} path`, lessons: lesson ? [{ lesson_id: lesson.id }] : [] });
+    if (lesson) ids.lessons = lesson.id;
+    if (trainingPath) {
+      ids.paths = trainingPath.id;
+      const res = await t.call('PUT', '/api/enrollments', { token, body: { path_id: trainingPath.id, recipient_group_ids: [ids['recipient-groups']] } });
+      const enrollment = res.statusCode === 200 ? res.json().enrollments?.[0] : undefined;
+      if (enrollment) {
+        ids.enrollments = enrollment.id;
+        ids.learners = enrollment.learner_id;
+      } else notes.push(`enrollment: PUT /api/enrollments answered ${res.statusCode} ${res.body.slice(0, 200)}`);
+    }
+    if (lesson) {
+      const assignment = await api('assignment', 'PUT', '/api/assignments', '/api/assignments', {
+        name: `${tag} assignment`,
+        due_date: '2030-01-02T03:04:05Z',
+        lesson_ids: [lesson.id],
+        recipient_group_ids: [ids['recipient-groups']],
+      });
+      if (assignment) ids.assignments = assignment.id;
+    }
+  }
+
   // Anything else a route names by a table of the same name gets one bare row.
   const tables = await db.introspection.getTables();
   for (const r of t.routes) {

@@ -22,6 +22,19 @@ import scannerRanges from './scanner-ranges.ts';
 import victims from './victims.ts';
 import exportRoutes from './exports.ts';
 import reportRoutes from './reports.ts';
+import lessonRoutes from './lessons.ts';
+import pathRoutes from './paths.ts';
+import learnerRoutes from './learners.ts';
+import enrollmentRoutes from './enrollments.ts';
+import assignmentRoutes from './assignments.ts';
+import learnerLinks from './learner-links.ts';
+import dashboardRoutes from './dashboard.ts';
+import smtpSettingsRoutes from './smtp-settings.ts';
+import recipientImportRoutes from './recipient-import.ts';
+import recipientSearchRoutes from './recipient-search.ts';
+import frameRoutes from './frames.ts';
+import campaignTimelineRoutes from './campaign-timeline.ts';
+import awarenessCertificateRoutes from './awareness-certificates.ts';
 
 export type LucyRoutes = (app: FastifyInstance, core: Core) => Promise<void> | void;
 
@@ -47,6 +60,19 @@ const ROUTES: LucyRoutes[] = [
   victims,
   exportRoutes,
   reportRoutes,
+  lessonRoutes,
+  pathRoutes,
+  learnerRoutes,
+  enrollmentRoutes,
+  assignmentRoutes,
+  learnerLinks,
+  dashboardRoutes,
+  smtpSettingsRoutes,
+  recipientImportRoutes,
+  recipientSearchRoutes,
+  frameRoutes,
+  campaignTimelineRoutes,
+  awarenessCertificateRoutes,
 ];
 
 export function sendLucyError(reply: FastifyReply, err: unknown, req?: FastifyRequest) {

@@ -55,6 +55,12 @@ export default async function userRoutes(app: FastifyInstance, core: Core) {
     async (req) => ({ user: userResource(await core.access.createUser(req.principal, req.body)) }),
   );
 
+  app.get(
+    '/users/me',
+    { schema: { tags, summary: 'Decoy extension: the signed-in user (any role), so that a client can learn its role and client', response: one } },
+    async (req) => ({ user: userResource(await core.access.getUser(req.principal, req.principal.userId)) }),
+  );
+
   app.get<{ Params: { id: number } }>(
     '/users/:id',
     { schema: { tags, summary: 'Get a user', params: idParams, response: one } },

@@ -134,9 +134,17 @@ const list = (key: string, items: object) => ({ 200: { type: 'object', propertie
 const tags = ['victims'];
 
 export default async function victimRoutes(app: FastifyInstance, core: Core) {
-  app.get<{ Params: { id: number }; Querystring: ListQuery }>(
+  app.get<{ Params: { id: number }; Querystring: ListQuery & { q?: string } }>(
     '/campaigns/:id/victims',
-    { schema: { tags, summary: 'Victims of a campaign (one person in one scenario)', params: idParams, querystring: listQuery, response: list('victims', victimSchema) } },
+    {
+      schema: {
+        tags,
+        summary: 'Victims of a campaign (one person in one scenario)',
+        params: idParams,
+        querystring: { type: 'object', properties: { ...listQuery.properties, q: { type: 'string', maxLength: 255, description: 'Decoy extension: part of the name or email address (case-insensitive)' } } },
+        response: list('victims', victimSchema),
+      },
+    },
     async (req) => ({ victims: (await core.victims.ofCampaign(req.principal, req.params.id, req.query)).map(victimResource) }),
   );
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { now, type Database } from '../../db/index.ts';
 import type { TrackingEventTable } from '../../db/schema.ts';
 import { conflict, invalid, notFound } from '../../errors.ts';
@@ -25,10 +25,16 @@ export class VictimService {
     return this.database.db;
   }
 
-  async ofCampaign(p: Principal, campaignId: number, opts: ListOptions): Promise<VictimRow[]> {
+  async ofCampaign(p: Principal, campaignId: number, opts: ListOptions & { q?: string }): Promise<VictimRow[]> {
     assertCanRead(p);
     const campaign = await loadCampaign(this.db, p, campaignId);
-    return page(this.db.selectFrom('victims').selectAll().where('campaign_id', '=', campaign.id), opts, VICTIM_SORT).execute();
+    let q = this.db.selectFrom('victims').selectAll().where('campaign_id', '=', campaign.id);
+    // The web app's victim search: part of the name or the address, case-insensitive.
+    if (opts.q) {
+      const pattern = `%${opts.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where((eb) => eb.or([sql<boolean>`lower(name) like ${pattern} escape '\\'`, sql<boolean>`lower(email) like ${pattern} escape '\\'`]));
+    }
+    return page(q, opts, VICTIM_SORT).execute();
   }
 
   async ofScenario(p: Principal, scenarioId: number, opts: ListOptions): Promise<VictimRow[]> {

@@ -1,34 +1,38 @@
 /**
  * The recorder's database access. A batch is read, planned (by the recorder, from what was
- * read) and written atomically, in a fixed number of statements or round trips whatever its
- * size.
+ * read or from the victims it remembers) and written atomically, in a fixed number of
+ * statements or round trips whatever its size. `writeIfUnchanged` writes a batch only if the
+ * victims it was planned from are still exactly so, compared inside the write's transaction;
+ * `run` reads, plans and writes until that holds (holding the victims, on PostgreSQL).
  *
- * SQLite: the recorder works through its own connection to the database file, with
- * single-row statements prepared once and reused (Kysely prepares every statement anew, and
- * with better-sqlite3 a prepared single-row statement run N times costs about half of one
- * N-row statement: binding hundreds of parameters in one call is the expensive part). The
- * victims are read first, without a lock; the plan is made (it may need the scenario caches,
- * which query through Kysely); then, holding Kysely's connection so that no transaction of the
- * rest of the application is open meanwhile, one synchronous `BEGIN IMMEDIATE` transaction
- * checks that none of the victims changed since the read (else it starts over) and writes.
- * Checkpoints (copying the WAL back into the database file, with fsync) run on a thread of
- * their own, not in the middle of a batch on the event loop.
+ * SQLite: the recorder works through its own connection to the database file, on a thread of
+ * its own (recorder-writer.ts), so that the statements and the commit run beside the event
+ * loop instead of on it. Single-row statements are prepared once and reused (Kysely prepares
+ * every statement anew, and with better-sqlite3 a prepared single-row statement run N times
+ * costs about half of one N-row statement: binding hundreds of parameters in one call is the
+ * expensive part). A write is one synchronous `BEGIN IMMEDIATE` transaction on that thread
+ * that re-reads the victims, compares them and writes; meanwhile the event loop holds Kysely's
+ * connection, so that no transaction of the rest of the application is open (one would
+ * otherwise wait for the write lock, blocking the event loop). Checkpoints (copying the WAL
+ * back into the database file, with fsync) run on a third thread.
  *
- * PostgreSQL: four round trips a batch: BEGIN; the victims read with `FOR UPDATE` (in id
- * order, so concurrent batches cannot deadlock on them); one statement that inserts the
- * events, updates the victims and bumps the counters (rows travel as one array per column);
- * COMMIT.
+ * PostgreSQL: `writeIfUnchanged` is one statement, one round trip: it locks the victims
+ * (`FOR UPDATE`, in id order, so concurrent batches cannot deadlock on them), compares them,
+ * and inserts the events, updates the victims and bumps the counters only if all are
+ * unchanged (rows travel as one array per column); run outside a transaction, the statement
+ * commits by itself. `run` is four round trips: BEGIN; the victims read with `FOR UPDATE`; the
+ * same writes; COMMIT.
  *
  * An in-memory SQLite database (which a second connection cannot open) goes through Kysely,
  * as SQLite does otherwise.
  */
-import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Dialect } from '../../db/index.ts';
 import type { DB } from '../../db/schema.ts';
 import type { CountDeltas } from '../stats/counters.ts';
+import { WriterThread } from './recorder-writer.ts';
 
 /** The victim columns a hit can change. */
 export interface VictimState {
@@ -90,6 +94,14 @@ export interface RecorderStore {
    * changed under it); only the last call's writes are made.
    */
   run(ids: number[], withPerson: boolean, plan: BatchPlan): Promise<void>;
+  /**
+   * Writes a batch planned from `expected` (victims the caller kept from an earlier batch), in
+   * one transaction, if every one of them is still exactly as given (all the record's columns,
+   * the person's too when `withPerson`); else writes nothing and answers false.
+   */
+  writeIfUnchanged(withPerson: boolean, expected: VictimRecord[], writes: BatchWrites): Promise<boolean>;
+  /** The victims that exist among `ids`, read without a lock (a batch then writes them with writeIfUnchanged). */
+  read(ids: number[], withPerson: boolean): Promise<VictimRecord[]>;
   close(): void;
 }
 
@@ -107,9 +119,11 @@ const MAX_ATTEMPTS = 20;
 
 const recordColumns = (withPerson: boolean) => [...STATE_COLUMNS, ...FACT_COLUMNS, ...(withPerson ? PERSON_COLUMNS : [])].join(', ');
 
-function sameState(a: VictimState | undefined, b: VictimState): boolean {
+function sameRecord(a: VictimRecord | undefined, b: VictimRecord, columns: readonly string[]): boolean {
   if (!a) return false;
-  for (const c of STATE_COLUMNS) if (a[c] !== b[c]) return false;
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  for (const c of columns) if (x[c] !== y[c]) return false;
   return true;
 }
 
@@ -130,7 +144,6 @@ function chunks<T>(xs: readonly T[], size = CHUNK): T[][] {
 /** SQLite statement texts (`?` placeholders). */
 const LITE = {
   record: (withPerson: boolean) => `select ${recordColumns(withPerson)} from victims where id = ?`,
-  state: `select ${STATE_COLUMNS.join(', ')} from victims where id = ?`,
   insertEvent: `insert into tracking_events (${EVENT_COLUMNS.join(', ')}) values (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
   /** Parameters: updated_at, the state columns but id, id. */
   updateVictim: `update victims set updated_at = ?, ${STATE_COLUMNS.slice(1).map((c) => `${c} = ?`).join(', ')} where id = ?`,
@@ -142,88 +155,79 @@ const LITE = {
 
 // ---- SQLite, own connection ------------------------------------------------------------------
 
+const RECORD_COLUMNS = { plain: recordColumnList(false), person: recordColumnList(true) };
+
+function recordColumnList(withPerson: boolean): string[] {
+  return [...STATE_COLUMNS, ...FACT_COLUMNS, ...(withPerson ? PERSON_COLUMNS : [])];
+}
+
+function recordOf(row: readonly unknown[], columns: readonly string[]): VictimRecord {
+  const r: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) r[columns[i]] = row[i];
+  return r as unknown as VictimRecord;
+}
+
+function rowOf(r: VictimRecord, columns: readonly string[]): unknown[] {
+  const row = new Array(columns.length);
+  for (let i = 0; i < columns.length; i++) row[i] = (r as unknown as Record<string, unknown>)[columns[i]];
+  return row;
+}
+
 export class SqliteRecorderStore implements RecorderStore {
-  private conn: SqliteDatabase.Database | null = null;
+  private thread: WriterThread | null = null;
   private checkpointer: Worker | null = null;
-  private readonly prepared = new Map<string, SqliteDatabase.Statement>();
 
   constructor(
     private readonly file: string,
     private readonly db: Kysely<DB>,
   ) {}
 
-  private connection(): SqliteDatabase.Database {
-    if (!this.conn) {
-      const c = new SqliteDatabase(this.file);
-      c.pragma('journal_mode = WAL');
-      c.pragma('synchronous = NORMAL');
-      // In this process nobody else writes while a batch does (see the file comment); another process may, briefly.
-      c.pragma('busy_timeout = 5000');
-      c.pragma('foreign_keys = ON');
-      c.pragma('wal_autocheckpoint = 0');
-      this.conn = c;
-      this.checkpointer = startCheckpointer(this.file);
+  private writer(): WriterThread {
+    if (!this.thread?.alive) {
+      this.thread = new WriterThread(this.file, {
+        read: { plain: LITE.record(false), person: LITE.record(true) },
+        insertEvent: LITE.insertEvent,
+        updateVictim: LITE.updateVictim,
+        bump: LITE.bump,
+      });
+      this.checkpointer ??= startCheckpointer(this.file);
     }
-    return this.conn;
+    return this.thread;
   }
 
-  private stmt(text: string): SqliteDatabase.Statement {
-    let s = this.prepared.get(text);
-    if (!s) {
-      s = this.connection().prepare(text);
-      this.prepared.set(text, s);
-    }
-    return s;
+  async read(ids: number[], withPerson: boolean): Promise<VictimRecord[]> {
+    const columns = withPerson ? RECORD_COLUMNS.person : RECORD_COLUMNS.plain;
+    return (await this.writer().read(ids, withPerson)).map((row) => recordOf(row, columns));
   }
 
   async run(ids: number[], withPerson: boolean, plan: BatchPlan): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const read = this.stmt(LITE.record(withPerson));
-      const records: VictimRecord[] = [];
-      for (const id of ids) {
-        const r = read.get(id) as VictimRecord | undefined;
-        if (r) records.push(r);
-      }
+      const records = await this.read(ids, withPerson);
       const writes = await plan(records);
       if (!writes.events.length) return; // nothing found: nothing to write
-      const written = await this.db.connection().execute(async () => this.write(records, writes));
-      if (written) return;
+      if (await this.writeIfUnchanged(withPerson, records, writes)) return;
       if (attempt >= MAX_ATTEMPTS) throw new Error(`tracking: victims kept changing under a batch (${attempt} attempts)`);
     }
   }
 
-  /** One synchronous transaction; false (nothing written) when a victim changed since it was read. */
-  private write(records: VictimRecord[], w: BatchWrites): boolean {
-    const conn = this.connection();
-    const state = this.stmt(LITE.state);
-    const insert = this.stmt(LITE.insertEvent);
-    const update = this.stmt(LITE.updateVictim);
-    const bump = this.stmt(LITE.bump);
-    conn.exec('begin immediate');
-    try {
-      for (const r of records) {
-        if (!sameState(state.get(r.id) as VictimState | undefined, r)) {
-          conn.exec('rollback');
-          return false;
-        }
-      }
-      for (const e of w.events) insert.run(e);
-      for (const v of w.victims) {
-        update.run(w.updatedAt, v.opened_at, v.clicked_at, v.succeeded_at, v.reported_at, v.vulnerable, v.opens, v.clicks, v.submits, v.os, v.browser, v.ip, v.proxy_ip, v.country, v.id);
-      }
-      for (const c of w.counters) bump.run(counterValues(c.key, c.deltas));
-      conn.exec('commit');
-      return true;
-    } catch (err) {
-      if (conn.inTransaction) conn.exec('rollback');
-      throw err;
-    }
+  async writeIfUnchanged(withPerson: boolean, expected: VictimRecord[], w: BatchWrites): Promise<boolean> {
+    const columns = withPerson ? RECORD_COLUMNS.person : RECORD_COLUMNS.plain;
+    const batch = {
+      withPerson,
+      expected: expected.map((r) => rowOf(r, columns)),
+      events: w.events,
+      victims: w.victims.map((v) => [w.updatedAt, ...stateValues(v).slice(1), v.id]),
+      counters: w.counters.map((c) => counterValues(c.key, c.deltas)),
+    };
+    const writer = this.writer();
+    // Holding Kysely's connection: no transaction of the rest of this process is open while the
+    // writer thread holds the write lock (one would otherwise wait for it, blocking the event loop).
+    return this.db.connection().execute(async () => writer.write(batch));
   }
 
   close(): void {
-    this.prepared.clear();
-    this.conn?.close();
-    this.conn = null;
+    this.thread?.close();
+    this.thread = null;
     void this.checkpointer?.terminate();
     this.checkpointer = null;
   }
@@ -273,14 +277,36 @@ function columnsOf(rows: readonly (readonly unknown[])[], width: number): unknow
   return cols;
 }
 
-/** One statement for all of a batch's writes (data-modifying WITH clauses run as one). */
-function pgWrite(w: BatchWrites): CompiledQuery {
+const INT_RECORD: ReadonlySet<string> = new Set([...INT_STATE, 'client_id', 'campaign_id', 'scenario_id', 'language_id']);
+
+/**
+ * One statement for all of a batch's writes (data-modifying WITH clauses run as one). With
+ * `expected`, the statement first locks those victims (in id order) and compares them with
+ * what the batch was planned from; every write is conditional on all of them being unchanged,
+ * and the statement answers `ok` accordingly. Run outside a transaction it is one by itself.
+ */
+function pgWrite(w: BatchWrites, expected?: { withPerson: boolean; records: VictimRecord[] }): CompiledQuery {
   const parts: string[] = [];
   const params: unknown[] = [];
+  let unchanged = '';
+  if (expected) {
+    const cols = recordColumnList(expected.withPerson);
+    params.push(...columnsOf(expected.records.map((r) => rowOf(r, cols)), cols.length));
+    params.push(expected.records.length);
+    const n = `$${params.length}::integer`;
+    parts.push(
+      `x as (select * from unnest(${arrays(cols.map((c) => (INT_RECORD.has(c) ? 'integer' : 'text')), 1)}) as x(${cols.join(', ')}))`,
+      `l as (select ${cols.join(', ')} from victims where id = any($1::integer[]) order by id for update)`,
+      `ok as (select (select count(*)::integer from l) = ${n} and ` +
+        `(select count(*)::integer from l join x on ${cols.map((c) => `l.${c} is not distinct from x.${c}`).join(' and ')}) = ${n} as ok)`,
+    );
+    unchanged = '(select ok from ok)';
+  }
+  const where = (cond: string) => (unchanged ? (cond ? ` where ${cond} and ${unchanged}` : ` where ${unchanged}`) : cond ? ` where ${cond}` : '');
   if (w.events.length) {
     const from = params.length + 1;
     params.push(...columnsOf(w.events, EVENT_COLUMNS.length));
-    parts.push(`e as (insert into tracking_events (${EVENT_COLUMNS.join(', ')}) select * from unnest(${arrays(EVENT_TYPES, from)}))`);
+    parts.push(`e as (insert into tracking_events (${EVENT_COLUMNS.join(', ')}) select * from unnest(${arrays(EVENT_TYPES, from)})${where('')})`);
   }
   if (w.victims.length) {
     params.push(w.updatedAt);
@@ -288,18 +314,18 @@ function pgWrite(w: BatchWrites): CompiledQuery {
     params.push(...columnsOf(w.victims.map(stateValues), STATE_COLUMNS.length));
     parts.push(
       `v as (update victims set updated_at = $${at}, ${STATE_COLUMNS.slice(1).map((c) => `${c} = u.${c}`).join(', ')} ` +
-        `from unnest(${arrays(STATE_TYPES, at + 1)}) as u(${STATE_COLUMNS.join(', ')}) where victims.id = u.id)`,
+        `from unnest(${arrays(STATE_TYPES, at + 1)}) as u(${STATE_COLUMNS.join(', ')})${where('victims.id = u.id')})`,
     );
   }
   if (w.counters.length) {
     const from = params.length + 1;
     params.push(...columnsOf(w.counters.map((c) => counterValues(c.key, c.deltas)), COUNTER_TYPES.length));
     parts.push(
-      `c as (insert into campaign_counters (client_id, campaign_id, scenario_id, ${HIT_COUNTERS.join(', ')}) select * from unnest(${arrays(COUNTER_TYPES, from)}) ` +
+      `c as (insert into campaign_counters (client_id, campaign_id, scenario_id, ${HIT_COUNTERS.join(', ')}) select * from unnest(${arrays(COUNTER_TYPES, from)})${where('')} ` +
         `on conflict (campaign_id, scenario_id) do update set ${HIT_COUNTERS.map((c) => `${c} = campaign_counters.${c} + excluded.${c}`).join(', ')})`,
     );
   }
-  return CompiledQuery.raw(`with ${parts.join(', ')} select 1`, params);
+  return CompiledQuery.raw(`with ${parts.join(', ')} select ${unchanged || 'true'} as ok`, params);
 }
 
 export class PostgresRecorderStore implements RecorderStore {
@@ -322,6 +348,16 @@ export class PostgresRecorderStore implements RecorderStore {
     });
   }
 
+  async read(ids: number[], withPerson: boolean): Promise<VictimRecord[]> {
+    return (await this.db.executeQuery<VictimRecord>(CompiledQuery.raw(`select ${recordColumns(withPerson)} from victims where id = any($1::integer[])`, [ids]))).rows;
+  }
+
+  /** One round trip: the statement locks, compares and writes (or not), and commits by itself. */
+  async writeIfUnchanged(withPerson: boolean, expected: VictimRecord[], w: BatchWrites): Promise<boolean> {
+    const { rows } = await this.db.executeQuery<{ ok: boolean }>(pgWrite(w, { withPerson, records: expected }));
+    return rows[0]?.ok === true;
+  }
+
   close(): void {}
 }
 
@@ -330,38 +366,47 @@ export class PostgresRecorderStore implements RecorderStore {
 export class KyselySqliteRecorderStore implements RecorderStore {
   constructor(private readonly db: Kysely<DB>) {}
 
+  async read(ids: number[], withPerson: boolean): Promise<VictimRecord[]> {
+    const records: VictimRecord[] = [];
+    for (const part of chunks(ids)) {
+      const q = CompiledQuery.raw(`select ${recordColumns(withPerson)} from victims where id in (${part.map(() => '?').join(', ')})`, part);
+      records.push(...(await this.db.executeQuery<VictimRecord>(q)).rows);
+    }
+    return records;
+  }
+
   async run(ids: number[], withPerson: boolean, plan: BatchPlan): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const records: VictimRecord[] = [];
-      for (const part of chunks(ids)) {
-        const q = CompiledQuery.raw(`select ${recordColumns(withPerson)} from victims where id in (${part.map(() => '?').join(', ')})`, part);
-        records.push(...(await this.db.executeQuery<VictimRecord>(q)).rows);
-      }
+      const records = await this.read(ids, withPerson);
       const writes = await plan(records);
       if (!writes.events.length) return;
-      const written = await this.db.connection().execute(async (conn) => {
-        const run = (text: string, params: readonly unknown[]) => conn.executeQuery(CompiledQuery.raw(text, params as unknown[]));
-        await sql.raw('begin immediate').execute(conn);
-        try {
-          for (const r of records) {
-            if (!sameState((await run(LITE.state, [r.id])).rows[0] as VictimState | undefined, r)) {
-              await sql.raw('rollback').execute(conn);
-              return false;
-            }
-          }
-          for (const e of writes.events) await run(LITE.insertEvent, e);
-          for (const v of writes.victims) await run(LITE.updateVictim, [writes.updatedAt, ...stateValues(v).slice(1), v.id]);
-          for (const c of writes.counters) await run(LITE.bump, counterValues(c.key, c.deltas));
-          await sql.raw('commit').execute(conn);
-          return true;
-        } catch (err) {
-          await sql.raw('rollback').execute(conn).catch(() => {});
-          throw err;
-        }
-      });
-      if (written) return;
+      if (await this.writeIfUnchanged(withPerson, records, writes)) return;
       if (attempt >= MAX_ATTEMPTS) throw new Error(`tracking: victims kept changing under a batch (${attempt} attempts)`);
     }
+  }
+
+  async writeIfUnchanged(withPerson: boolean, expected: VictimRecord[], w: BatchWrites): Promise<boolean> {
+    const columns = recordColumnList(withPerson);
+    return this.db.connection().execute(async (conn) => {
+      const run = (text: string, params: readonly unknown[]) => conn.executeQuery(CompiledQuery.raw(text, params as unknown[]));
+      await sql.raw('begin immediate').execute(conn);
+      try {
+        for (const r of expected) {
+          if (!sameRecord((await run(LITE.record(withPerson), [r.id])).rows[0] as VictimRecord | undefined, r, columns)) {
+            await sql.raw('rollback').execute(conn);
+            return false;
+          }
+        }
+        for (const e of w.events) await run(LITE.insertEvent, e);
+        for (const v of w.victims) await run(LITE.updateVictim, [w.updatedAt, ...stateValues(v).slice(1), v.id]);
+        for (const c of w.counters) await run(LITE.bump, counterValues(c.key, c.deltas));
+        await sql.raw('commit').execute(conn);
+        return true;
+      } catch (err) {
+        await sql.raw('rollback').execute(conn).catch(() => {});
+        throw err;
+      }
+    });
   }
 
   close(): void {}

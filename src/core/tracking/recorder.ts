@@ -8,12 +8,20 @@
  * batch is read and written, in a fixed number of statements or round trips whatever its size,
  * is recorder-store.ts; what it writes is `plan()` here, from the victims as read.
  *
+ * Repeated hits (a person opening the message again, a scanner following every link) are
+ * planned from the victims as this process last read or wrote them, kept in memory (bounded);
+ * only victims not seen before are read. The write then goes through only if every victim is
+ * still exactly as planned from, checked inside the write's transaction (one statement on
+ * PostgreSQL, one writer-thread request on SQLite); if one changed meanwhile (another process,
+ * the admin API), nothing is written and the batch is read, planned and written again with the
+ * victims locked (PostgreSQL) or checked again (SQLite).
+ *
  * Scenario facts, compiled landing pages (landing.ts) and scanner ranges come from short-lived
  * in-memory caches, loaded for a whole batch at a time, never per hit.
  *
- * Exact counters under concurrency: the victims a batch is planned from are locked
- * (PostgreSQL) or checked unchanged inside the write transaction (SQLite), so two batches or
- * two processes cannot both count a victim's first click.
+ * Exact counters under concurrency: a batch is written only if the victims it was planned from
+ * are unchanged at the write, so two batches or two processes cannot both count a victim's
+ * first click.
  */
 import type { CountDeltas } from '../stats/counters.ts';
 import { classifyHit, countryOf, type HitInput, type ScannerRangeMatcher, type Verdict } from './classify.ts';
@@ -66,6 +74,8 @@ export interface RecorderOptions {
   maxBatch?: number;
   /** Batches written at the same time. */
   concurrency?: number;
+  /** Victims kept in memory to plan repeated hits from (see `victims`); default 20,000 (about 0.5 KB each). */
+  maxKnownVictims?: number;
 }
 
 export interface RecorderStats {
@@ -73,6 +83,8 @@ export interface RecorderStats {
   hits: number;
   recorded: number;
   largestBatch: number;
+  /** Batches planned from remembered victims only (nothing read before the write). */
+  fromMemory: number;
 }
 
 interface Pending {
@@ -101,7 +113,14 @@ export class HitRecorder {
   private idle: (() => void)[] = [];
   private readonly maxBatch: number;
   private readonly concurrency: number;
-  readonly stats: RecorderStats = { batches: 0, hits: 0, recorded: 0, largestBatch: 0 };
+  /**
+   * The victims as this process last read or wrote them, most recent last. Repeated hits on a
+   * victim (a person opening the message again, a scanner following a link) are planned from
+   * here; the store checks, in the write's transaction, that the victim is still so.
+   */
+  private readonly victims = new Map<number, VictimRecord>();
+  private readonly maxKnown: number;
+  readonly stats: RecorderStats = { batches: 0, hits: 0, recorded: 0, largestBatch: 0, fromMemory: 0 };
 
   constructor(
     private readonly store: RecorderStore,
@@ -111,6 +130,7 @@ export class HitRecorder {
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.maxKnown = options.maxKnownVictims ?? 20_000;
   }
 
   /** Closes the store's own connection, if it has one (after flush(); it reopens on the next hit). */
@@ -165,22 +185,71 @@ export class HitRecorder {
   private async write(batch: Pending[]): Promise<void> {
     const ids = [...new Set(batch.map((p) => p.hit.victimId))].sort((a, b) => a - b);
     const withPerson = batch.some((p) => p.hit.page);
-    let planned: Planned | null = null;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.store.run(ids, withPerson, async (records) => {
-          planned = await this.plan(batch, records);
+    // Plan from the victims as this process last read or wrote them (reading only those it has
+    // not seen), and write only if they are still so: one round trip, or one writer-thread
+    // request, for a batch of repeated hits.
+    const known = this.known(ids, withPerson);
+    this.stats.fromMemory += known.missing.length ? 0 : 1;
+    const records = known.missing.length ? [...known.records, ...(await this.store.read(known.missing, withPerson))] : known.records;
+    let from = records;
+    let planned = await this.plan(batch, records);
+    const first = planned.writes;
+    const written = !first.events.length || (await this.retrying(() => this.store.writeIfUnchanged(withPerson, records, first)));
+    // Changed meanwhile (by another process, or through the admin API): read, plan and write with
+    // the victims held (PostgreSQL) or checked again (SQLite) until it goes through.
+    if (!written) {
+      for (const id of ids) this.victims.delete(id);
+      await this.retrying(() =>
+        this.store.run(ids, withPerson, async (fresh) => {
+          from = fresh;
+          planned = await this.plan(batch, fresh);
           return planned.writes;
-        });
-        break;
-      } catch (err) {
-        // PostgreSQL deadlock or serialization failure: nothing was written, so it is safe to go again.
-        if (attempt >= 3 || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
-      }
+        }),
+      );
     }
-    const { outcomes, recorded } = planned as unknown as Planned;
+    const { outcomes, recorded, writes } = planned;
+    this.remember(from, writes);
     this.stats.recorded += recorded;
     for (const p of batch) p.resolve(outcomes.get(p) ?? { found: false });
+  }
+
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        // PostgreSQL deadlock or serialization failure: nothing was written, so it is safe to go again.
+        if (n >= 3 || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
+      }
+    }
+  }
+
+  /** The victims as this process last saw them (with the person's columns when needed), and the ids it has not seen. */
+  private known(ids: number[], withPerson: boolean): { records: VictimRecord[]; missing: number[] } {
+    const records: VictimRecord[] = [];
+    const missing: number[] = [];
+    for (const id of ids) {
+      const r = this.victims.get(id);
+      if (!r || (withPerson && r.email === undefined)) missing.push(id);
+      else records.push(r);
+    }
+    return { records, missing };
+  }
+
+  /** Keeps the victims a batch was planned from, with what it wrote to them. */
+  private remember(records: VictimRecord[], writes: BatchWrites): void {
+    const changed = new Map<number, VictimState>();
+    for (const v of writes.victims) changed.set(v.id, v);
+    for (const r of records) {
+      const v = changed.get(r.id);
+      // Delete first: re-inserted entries go to the end, so the oldest are the first evicted.
+      this.victims.delete(r.id);
+      this.victims.set(r.id, v ? Object.assign(r, v) : r);
+    }
+    for (const id of this.victims.keys()) {
+      if (this.victims.size <= this.maxKnown) break;
+      this.victims.delete(id);
+    }
   }
 
   /** What a batch writes and answers, from the victims as read. Pure but for the cache loads. */

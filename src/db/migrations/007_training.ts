@@ -1,4 +1,4 @@
-import type { CreateTableBuilder, Kysely } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { Dialect } from '../index.ts';
 
 /**
@@ -139,4 +139,12 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await stamps(attempts).execute();
   await db.schema.createIndex('lesson_attempts_client').on('lesson_attempts').columns(['client_id', 'id']).execute();
   await db.schema.createIndex('lesson_attempts_learner').on('lesson_attempts').columns(['learner_id', 'lesson_id']).execute();
+
+  // Reminders: when the next mail to an assignee is due (null: none); a worker claims a due row
+  // by moving it conditionally, so that two workers never send the same reminder.
+  await db.schema.alterTable('assignment_learners').addColumn('next_reminder_at', 'text').execute();
+  await db.schema.createIndex('assignment_learners_reminder').on('assignment_learners').columns(['next_reminder_at']).where('next_reminder_at', 'is not', null).execute();
+  // The built-in catalogue is installed once per key, even with several processes starting at once.
+  await db.schema.createIndex('lessons_library_key').unique().on('lessons').column('library_key').where(sql.ref('library_key'), '<>', '').execute();
+  await db.schema.createIndex('paths_library_key').unique().on('paths').column('library_key').where(sql.ref('library_key'), '<>', '').execute();
 }

@@ -1,0 +1,98 @@
+/**
+ * The campaign pages in real Chromium, beyond the newcomer's flow: the list's search and status
+ * filter, editing in the wizard (name, schedule window with business hours), a client that
+ * requires approval (start → waiting → a supervisor approves), stop, restart and copy.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD } from '../helpers/app.ts';
+import { buildCampaign } from '../helpers/campaign.ts';
+import { haveChromium, startWebApp, type WebApp } from './harness.ts';
+
+describe.skipIf(!haveChromium)('campaigns in the browser', () => {
+  let w: WebApp;
+  let a: { clientId: number; userId: number; token: string; email: string };
+
+  beforeAll(async () => {
+    w = await startWebApp();
+    a = await w.t.tenant('Approval Corp');
+    const saved = await w.t.call('POST', `/api/clients/${a.clientId}`, { token: w.t.rootToken, body: { id: a.clientId, name: 'Approval Corp', require_approval: true } });
+    expect(saved.statusCode, saved.body).toBe(200);
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('edits a campaign, waits for approval, is approved, stopped, restarted and copied', async () => {
+    const built = await buildCampaign(w.t, a, { groups: [[{ email: 'eve@approval.test', name: 'Eve' }]], campaign: { name: 'Spring test' } });
+    const other = await buildCampaign(w.t, a, { groups: [[{ email: 'finn@approval.test', name: 'Finn' }]], campaign: { name: 'Autumn test' } });
+    const p = await w.newPage();
+    await w.signIn(p, a.email, PASSWORD);
+
+    // The list: search and status filter.
+    await p.getByRole('link', { name: 'Campaigns' }).click();
+    await p.getByRole('link', { name: 'Autumn test' }).waitFor();
+    await p.getByLabel('Search by name').fill('spring');
+    await p.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => p.getByRole('link', { name: 'Autumn test' }).count()).toBe(0);
+    await p.getByRole('link', { name: 'Spring test' }).waitFor();
+    await p.getByLabel('Status').selectOption('running');
+    await expect.poll(() => p.getByRole('link', { name: 'Spring test' }).count()).toBe(0);
+    await p.getByText('No campaigns match.').waitFor();
+    await p.getByLabel('Status').selectOption('');
+    await p.getByRole('link', { name: 'Spring test' }).click();
+
+    // Edit: a new name and a sending window within business hours.
+    await p.getByRole('button', { name: 'Edit' }).click();
+    await p.getByLabel('Campaign name').fill('Spring test, edited');
+    await p.getByRole('button', { name: '4. Schedule' }).click();
+    await p.getByLabel('Spread at random over a window, within business hours').check();
+    await p.getByLabel('Window start').fill('2030-03-02T08:00');
+    await p.getByLabel('Window end').fill('2030-03-06T18:00');
+    await p.getByLabel('Business hours from').fill('10:00');
+    await p.getByLabel('Saturday').check();
+    await p.getByRole('button', { name: '6. Review' }).click();
+    await p.getByText('needed before sending').waitFor();
+    await p.getByRole('button', { name: 'Save campaign' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Spring test, edited' }).waitFor();
+    const saved = (await w.t.call('GET', `/api/campaigns/${built.campaignId}`, { token: a.token })).json().campaign;
+    expect(saved.name).toBe('Spring test, edited');
+    expect(saved.schedule).toMatchObject({ mode: 'window', business_hours_start: '10:00', business_hours_end: '17:00', business_days: [1, 2, 3, 4, 5, 6] });
+    expect(Date.parse(saved.schedule.end) - Date.parse(saved.schedule.start)).toBe((4 * 24 + 10) * 3_600_000);
+    // The campaign's own groups and scenario are untouched.
+    const groups = (await w.t.call('GET', `/api/campaigns/${built.campaignId}/recipient-groups`, { token: a.token })).json().recipient_groups;
+    expect(groups.map((g: { id: number }) => g.id)).toEqual(built.groupIds);
+
+    // Start: the client requires approval; an admin approves.
+    await p.getByRole('button', { name: 'Start' }).click();
+    await p.getByText('Waiting for approval', { exact: true }).waitFor();
+    await p.getByRole('button', { name: 'Approve' }).click();
+    await p.getByText('Running', { exact: true }).waitFor();
+    expect((await w.t.call('GET', `/api/campaigns/${built.campaignId}`, { token: a.token })).json().campaign).toMatchObject({ status: 'running', approved_by: a.userId });
+
+    await p.getByRole('button', { name: 'Stop' }).click();
+    await p.getByText('Stopped', { exact: true }).waitFor();
+    await p.getByRole('button', { name: 'Restart' }).click();
+    await p.getByText('Waiting for approval', { exact: true }).waitFor();
+    await p.getByRole('button', { name: 'Stop' }).click();
+    await p.getByText('Stopped', { exact: true }).waitFor();
+
+    await p.getByRole('button', { name: 'Copy' }).click();
+    await p.getByText('Not started', { exact: true }).waitFor();
+    const copyId = Number(/\/campaigns\/(\d+)/.exec(p.url())![1]);
+    expect(copyId).not.toBe(built.campaignId);
+    expect(copyId).not.toBe(other.campaignId);
+    expect((await w.t.call('GET', `/api/campaigns/${copyId}`, { token: a.token })).json().campaign.status).toBe('idle');
+    expect(p.errors).toEqual([]);
+  });
+
+  it('a campaign of another client is not found', async () => {
+    const b = await w.t.tenant('Elsewhere');
+    const theirs = await buildCampaign(w.t, b, { groups: [[{ email: 'gus@elsewhere.test', name: 'Gus' }]] });
+    const p = await w.newPage();
+    await w.signIn(p, a.email, PASSWORD);
+    await p.goto(`/campaigns/${theirs.campaignId}`);
+    await p.getByRole('alert').getByText('campaign not found').waitFor();
+    // The 404 is the browser's console line for the failed request; nothing else went wrong.
+    expect(p.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,173 @@
+/** The admin server serves the web app: CSP, SPA fallback, API paths untouched, frames. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWeb } from '../../scripts/build-web.mjs';
+import { webPlugin } from '../../src/api/web.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { buildCampaign, drain, setStatus } from '../helpers/campaign.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  await buildWeb({ quiet: true });
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('the app', () => {
+  it('is served at / and at any app path, with a strict CSP and no inline script', async () => {
+    for (const url of ['/', '/campaigns/12', '/outbox?x=1']) {
+      const res = await t.call('GET', url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      const csp = String(res.headers['content-security-policy']);
+      for (const d of ["script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) expect(csp).toContain(d);
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.body).toContain('<div id="root">');
+      expect(res.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // every script is a file
+      expect(res.body).not.toMatch(/<style|style="/);
+    }
+  });
+
+  it('serves the hashed assets, cached for good, and 404s unknown ones', async () => {
+    const html = (await t.call('GET', '/')).body;
+    const js = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const res = await t.call('GET', js);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/javascript/);
+    expect(res.headers['cache-control']).toContain('immutable');
+    expect(res.body).not.toContain('jsxDEV'); // React's production build, even when vitest built it
+    expect((await t.call('GET', '/assets/nope-123.js')).statusCode).toBe(404);
+    const traversal = await t.call('GET', '/assets/..%2f..%2fpackage.json');
+    expect(traversal.body).not.toContain('"dependencies"'); // at most the app's index.html
+  });
+
+  it('leaves the API paths alone: unknown ones are JSON 404s', async () => {
+    for (const url of ['/api/nope', '/rest/nope', '/api/v2/nope', '/frames']) {
+      const res = await t.call('GET', url);
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.headers['content-type'], url).not.toMatch(/text\/html/);
+    }
+    expect((await t.call('GET', '/api/docs/json')).statusCode).toBe(200);
+    expect((await t.call('GET', '/healthz')).json()).toEqual({ status: 'ok' });
+  });
+
+  it('says how to build the app when it is not built, and still serves the API', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'decoy-noweb-'));
+    const app = Fastify({ logger: false });
+    await app.register(webPlugin, { core: t.core, dist: empty });
+    const res = await app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain('node scripts/build-web.mjs');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    await app.close();
+    rmSync(empty, { recursive: true, force: true });
+  });
+});
+
+describe('GET /api/users/me', () => {
+  it('tells any signed-in user who they are, with their role', async () => {
+    const a = await t.tenant('Acme');
+    const viewer = await t.user(a.clientId, 'view');
+    const res = await t.call('GET', '/api/users/me', { token: viewer.token });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user).toMatchObject({ id: viewer.userId, email: viewer.email, role_group: 'view', client_id: a.clientId });
+    expect(res.body).not.toMatch(/password|hash/i);
+    expect((await t.call('GET', '/api/users/me')).statusCode).toBe(401);
+  });
+});
+
+describe('frames', () => {
+  it('shows a template preview sandboxed, with its own CSP, for the caller only', async () => {
+    const a = await t.tenant('Frames Inc');
+    const list = (await t.call('GET', '/api/scenario-templates?builtin=true&limit=1', { token: a.token })).json().scenario_templates;
+    const tpl = list[0];
+    const languageId = tpl.languages[0].id;
+    const res = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'scenario-email', id: tpl.id, language_id: languageId } });
+    expect(res.statusCode, res.body).toBe(200);
+    const url = res.json().frame.url as string;
+    expect(url).toMatch(/^\/frames\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(url).not.toContain(a.token);
+    const frame = await t.call('GET', url);
+    expect(frame.statusCode).toBe(200);
+    expect(frame.headers['content-security-policy']).toMatch(/^sandbox; default-src 'none'/);
+    expect(frame.body.length).toBeGreaterThan(50);
+
+    // A forged ticket, and someone else's id: 404.
+    const forged = url.slice(0, -3) + (url.endsWith('AAA') ? 'BBB' : 'AAA');
+    expect((await t.call('GET', forged)).statusCode).toBe(404);
+    expect((await t.call('GET', '/frames/garbage')).statusCode).toBe(404);
+    const b = await t.tenant('Other');
+    const own = await t.call('PUT', '/api/scenario-templates', {
+      token: b.token,
+      body: { name: 'B only', type: 'hyperlink', contents: [{ language_id: languageId, subject: 'Hi', email_html: '<p>B</p>' }] },
+    });
+    if (own.statusCode === 200) {
+      const theirs = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'scenario-email', id: own.json().scenario_template.id, language_id: languageId } });
+      expect(theirs.statusCode).toBe(404);
+    }
+    // Bad input: named.
+    const bad = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'nope', id: 1 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/kind/);
+  });
+});
+
+describe('the live view API', () => {
+  it('searches victims by name or address, and draws the timeline of a campaign', async () => {
+    const a = await t.tenant('Live Ltd');
+    const staff = [
+      { email: 'alice@live.test', name: 'Alice 100%_Doe' },
+      { email: 'bob@live.test', name: 'Bob Roe' },
+      { email: 'carol@elsewhere.test', name: 'Carol Poe' },
+    ];
+    const built = await buildCampaign(t, a, { groups: [staff] });
+    const before = await t.call('GET', `/api/campaigns/${built.campaignId}/timeline`, { token: a.token });
+    expect(before.statusCode).toBe(200);
+    expect(before.json().timeline).toEqual({ bucket_minutes: 0, points: [] });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+
+    const search = async (q: string) =>
+      (await t.call('GET', `/api/campaigns/${built.campaignId}/victims`, { token: a.token, query: { q, sort: 'email' } })).json().victims.map((v: { email: string }) => v.email);
+    expect(await search('LIVE.TEST')).toEqual(['alice@live.test', 'bob@live.test']);
+    expect(await search('roe')).toEqual(['bob@live.test']);
+    expect(await search('100%_')).toEqual(['alice@live.test']); // LIKE wildcards are literal
+    expect(await search('b_b')).toEqual([]); // as a wildcard it would match bob
+    const tooLong = await t.call('GET', `/api/campaigns/${built.campaignId}/victims`, { token: a.token, query: { q: 'x'.repeat(300) } });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error.message).toMatch(/q/);
+
+    const res = await t.call('GET', `/api/campaigns/${built.campaignId}/timeline`, { token: a.token });
+    expect(res.statusCode).toBe(200);
+    const { timeline } = res.json();
+    expect(timeline.bucket_minutes).toBeGreaterThan(0);
+    const last = timeline.points[timeline.points.length - 1];
+    expect(last).toMatchObject({ submitted: 3, opened: 0, clicked: 0, succeeded: 0, reported: 0 });
+    expect(last.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+
+    // Another client's campaign: 404 for both.
+    const b = await t.tenant('Not Live');
+    expect((await t.call('GET', `/api/campaigns/${built.campaignId}/timeline`, { token: b.token })).statusCode).toBe(404);
+    expect((await t.call('GET', `/api/campaigns/${built.campaignId}/victims?q=a`, { token: b.token })).statusCode).toBe(404);
+  });
+
+  it('an outbox message shown in a frame carries no open pixel', async () => {
+    const a = await t.tenant('Pixel Co');
+    const built = await buildCampaign(t, a, { groups: [[{ email: 'dora@pixel.test', name: 'Dora' }]] });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+    const [message] = (await t.call('GET', `/api/outbox?campaign_id=${built.campaignId}`, { token: a.token })).json().outbox;
+    expect(message.html).toMatch(/\/o\/[A-Za-z0-9_-]+/);
+    const frame = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'outbox', id: message.id } });
+    expect(frame.statusCode).toBe(200);
+    const shown = await t.call('GET', frame.json().frame.url);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).not.toMatch(/\/o\/[A-Za-z0-9_-]+/);
+    expect(shown.body).toMatch(/\/l\/[A-Za-z0-9_-]+/); // the link is still there, to look at
+  });
+});
