@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { now } from '../../src/db/index.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.ts';
@@ -113,6 +114,16 @@ describe('GET /api/dashboard', () => {
     expect(d.repeat_failers[1].email).toBe(second.email);
     expect(d.repeat_failers).toHaveLength(2);
     expect(d.repeat_failers[1].failures).toBe(1);
+  });
+
+  it('counts failures from the partial index of succeeded victims, never the whole table', async () => {
+    const db = t.core.database.db;
+    const compiled = t.core.dashboard.repeatFailersQuery(a.clientId).compile();
+    const literal = compiled.sql.replace(/\$\d+|\?/g, () => String(a.clientId)).replace(/limit \S+/i, 'limit 10');
+    const pg = t.core.database.dialect === 'postgres';
+    const plan = await sql.raw(`${pg ? 'EXPLAIN' : 'EXPLAIN QUERY PLAN'} ${literal}`).execute(db);
+    const text = JSON.stringify(plan.rows);
+    expect(text).toContain('victims_succeeded');
   });
 
   it('counts training completion, with overdue assignments', async () => {

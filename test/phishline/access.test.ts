@@ -137,7 +137,8 @@ describe('405 NotAllowed', () => {
     const lucy404 = await t.call('GET', '/api/no-such-thing', { token: t.rootToken });
     expect(lucy404.statusCode).toBe(404);
     expect(lucy404.json().error.code).toBe('not_found');
-    const root404 = await t.call('GET', '/nothing/here');
+    // Outside the APIs a GET is the web app's (its router answers unknown pages); anything else is a JSON 404.
+    const root404 = await t.call('POST', '/nothing/here', { body: {} });
     expect(root404.statusCode).toBe(404);
     expect(root404.json().error.code).toBe('not_found');
     expect((await t.call('GET', '/api/docs/json')).statusCode).toBe(200);

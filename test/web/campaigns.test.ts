@@ -85,6 +85,44 @@ describe.skipIf(!haveChromium)('campaigns in the browser', () => {
     expect(p.errors).toEqual([]);
   });
 
+  it('creates a campaign with awareness training and a sending window in the wizard', async () => {
+    const g = await w.t.call('PUT', '/api/recipient-groups', { token: a.token, body: { name: 'Wizard group', usb_attack: false } });
+    expect(g.statusCode, g.body).toBe(200);
+    const p = await w.newPage();
+    await w.signIn(p, a.email, PASSWORD);
+    await p.goto('/campaigns/new');
+    await p.getByLabel('Campaign name').fill('With training');
+    await p.getByRole('button', { name: 'Next' }).click();
+    await p.getByLabel('Search templates').fill('a');
+    await p.locator('.template-list input[type=radio]').first().check();
+    await p.getByLabel('Domain of the links').fill('login.approval.test');
+    await p.getByLabel('Sender name (optional)').fill('IT Service Desk');
+    await p.getByRole('button', { name: 'Next' }).click();
+    await p.getByLabel('Wizard group').check();
+    await p.getByRole('button', { name: 'Next' }).click();
+    await p.getByLabel('Spread at random over a window, within business hours').check();
+    await p.getByLabel('Window start').fill('2030-05-06T09:00');
+    await p.getByLabel('Window end').fill('2030-05-10T17:00');
+    await p.getByRole('button', { name: 'Next' }).click();
+    const training = p.getByLabel('Awareness training after a click (optional)');
+    await expect.poll(() => training.locator('option').count()).toBeGreaterThan(1);
+    await training.selectOption({ index: 1 });
+    await p.getByRole('button', { name: 'Next' }).click();
+    await p.getByRole('button', { name: 'Create campaign' }).click();
+    await p.getByRole('heading', { level: 1, name: 'With training' }).waitFor();
+    const id = Number(/\/campaigns\/(\d+)/.exec(p.url())![1]);
+
+    const c = (await w.t.call('GET', `/api/campaigns/${id}`, { token: a.token })).json().campaign;
+    expect(c.awareness_template_id).toBeGreaterThan(0);
+    expect(c.schedule).toMatchObject({ mode: 'window', business_hours_start: '09:00', business_hours_end: '17:00', business_days: [1, 2, 3, 4, 5] });
+    const [scenario] = (await w.t.call('GET', `/api/campaigns/${id}/scenarios`, { token: a.token })).json().scenarios;
+    expect(scenario).toMatchObject({ domain: 'login.approval.test', sender_name: 'IT Service Desk', send_awareness_link: true });
+    const awareness = (await w.t.call('GET', `/api/campaigns/${id}/awareness`, { token: a.token })).json().awareness;
+    expect(awareness).toHaveLength(1);
+    expect((await w.t.call('GET', `/api/campaigns/${id}/recipient-groups`, { token: a.token })).json().recipient_groups.map((x: { name: string }) => x.name)).toEqual(['Wizard group']);
+    expect(p.errors).toEqual([]);
+  });
+
   it('a campaign of another client is not found', async () => {
     const b = await w.t.tenant('Elsewhere');
     const theirs = await buildCampaign(w.t, b, { groups: [[{ email: 'gus@elsewhere.test', name: 'Gus' }]] });

@@ -36,7 +36,7 @@ describe.skipIf(!haveChromium)('People in the browser', () => {
       void d.dismiss();
     });
     await w.signIn(page, admin.email, PASSWORD);
-    await page.getByRole('link', { name: 'People', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People', exact: true }).click();
     await page.getByLabel('Group name').fill('Head office');
     await page.getByRole('button', { name: 'Create group' }).click();
     await page.getByRole('heading', { level: 1, name: 'Head office' }).waitFor();
@@ -88,7 +88,7 @@ describe.skipIf(!haveChromium)('People in the browser', () => {
   it('adds and edits a person by hand', async () => {
     const page = await w.newPage();
     await w.signIn(page, admin.email, PASSWORD);
-    await page.getByRole('link', { name: 'People', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People', exact: true }).click();
     await page.getByRole('link', { name: 'Head office' }).click();
     await page.getByRole('button', { name: 'Add person' }).click();
     await page.getByLabel('Email', { exact: true }).fill('new.person@people.test');

@@ -156,6 +156,16 @@ describe('the live view API', () => {
     expect((await t.call('GET', `/api/campaigns/${built.campaignId}/victims?q=a`, { token: b.token })).statusCode).toBe(404);
   });
 
+  it('keeps the sending window a campaign is created with (the wizard creates it in one request)', async () => {
+    const a = await t.tenant('Window Inc');
+    const schedule = { mode: 'window', start: '2030-05-06T09:00:00Z', end: '2030-05-10T17:00:00Z', business_hours_start: '09:00', business_hours_end: '17:00', business_days: [1, 2, 3] };
+    const res = await t.call('PUT', '/api/campaigns', { token: a.token, body: { name: 'Windowed', client_id: a.clientId, schedule } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().campaign.schedule).toMatchObject({ mode: 'window', business_days: [1, 2, 3] });
+    const read = await t.call('GET', `/api/campaigns/${res.json().campaign.id}`, { token: a.token });
+    expect(read.json().campaign.schedule).toMatchObject({ mode: 'window', business_hours_start: '09:00' });
+  });
+
   it('an outbox message shown in a frame carries no open pixel', async () => {
     const a = await t.tenant('Pixel Co');
     const built = await buildCampaign(t, a, { groups: [[{ email: 'dora@pixel.test', name: 'Dora' }]] });

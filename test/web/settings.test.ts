@@ -23,7 +23,7 @@ describe.skipIf(!haveChromium)('Settings in the browser', () => {
     const page = await w.newPage();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: w.base });
     await w.signIn(page, admin.email, PASSWORD);
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Key name').fill('SIEM export');
     await page.getByRole('button', { name: 'Create key' }).click();

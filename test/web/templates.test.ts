@@ -21,7 +21,7 @@ describe.skipIf(!haveChromium)('Templates in the browser', () => {
   it('filters the library and previews a built-in template in sandboxed frames', async () => {
     const page = await w.newPage();
     await w.signIn(page, admin.email, PASSWORD);
-    await page.getByRole('link', { name: 'Templates' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();
     await page.getByLabel('Type').selectOption('data');
     await page.getByLabel('Source').selectOption('true');
     await page.locator('tbody tr').first().waitFor();

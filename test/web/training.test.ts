@@ -36,7 +36,7 @@ describe.skipIf(!haveChromium)('Training in the browser', () => {
   it('shows the catalogue and enrolls a group in a path', async () => {
     const page = await w.newPage();
     await w.signIn(page, admin.email, PASSWORD);
-    await page.getByRole('link', { name: 'Training' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training' }).click();
     await page.getByRole('cell', { name: new RegExp(`^${pathName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).first().waitFor();
     await page.getByRole('link', { name: 'Enrollments' }).click();
     await page.getByLabel('Path to enroll in').selectOption(String(pathId));

@@ -146,7 +146,7 @@ export class CampaignService {
       const t = now();
       const row = await trx
         .insertInto('campaigns')
-        .values({ ...fields, client_id: clientId, status: 'idle', schedule: '{}', created_at: t, updated_at: t, started_at: null, stopped_at: null, approved_by: null, approved_at: null })
+        .values({ ...fields, client_id: clientId, status: 'idle', created_at: t, updated_at: t, started_at: null, stopped_at: null, approved_by: null, approved_at: null })
         .returningAll()
         .executeTakeFirstOrThrow();
       await recordEvent(trx, row, EVENT.created, `Campaign created by ${p.email}`);

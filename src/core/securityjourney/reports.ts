@@ -246,29 +246,29 @@ export class SecurityJourneyReports {
       (after, n) =>
         this.rows(
           base()
-          .innerJoin('learners as l', 'l.id', 'e.learner_id')
-          .innerJoin('paths as p', 'p.id', 'e.path_id')
-          .select([
-            'e.id',
-            'l.email',
-            'l.first_name',
-            'l.last_name',
-            'e.path_id',
-            'p.role_name',
-            'e.status',
-            'e.level',
-            'e.last_engagement_at',
-            'e.created_at',
-            'e.updated_at',
-            'e.completed_at',
-            'e.required_total',
-            'e.required_passed',
-            'e.total_lessons',
-            'e.total_passed',
-          ])
-          .where('e.id', '>', after)
-          .orderBy('e.id')
-          .limit(n),
+            .innerJoin('learners as l', 'l.id', 'e.learner_id')
+            .innerJoin('paths as p', 'p.id', 'e.path_id')
+            .select([
+              'e.id',
+              'l.email',
+              'l.first_name',
+              'l.last_name',
+              'e.path_id',
+              'p.role_name',
+              'e.status',
+              'e.level',
+              'e.last_engagement_at',
+              'e.created_at',
+              'e.updated_at',
+              'e.completed_at',
+              'e.required_total',
+              'e.required_passed',
+              'e.total_lessons',
+              'e.total_passed',
+            ])
+            .where('e.id', '>', after)
+            .orderBy('e.id')
+            .limit(n),
         ),
       (rows) => rows,
     );
@@ -316,12 +316,12 @@ export class SecurityJourneyReports {
       (after, n) =>
         this.rows(
           base()
-          .innerJoin('assignments as a', 'a.id', 'al.assignment_id')
-          .innerJoin('learners as l', 'l.id', 'al.learner_id')
-          .select(['al.id', 'a.name', 'l.email', 'l.first_name', 'l.last_name', 'a.due_date', 'al.passed', 'al.total', 'al.status'])
-          .where('al.id', '>', after)
-          .orderBy('al.id')
-          .limit(n),
+            .innerJoin('assignments as a', 'a.id', 'al.assignment_id')
+            .innerJoin('learners as l', 'l.id', 'al.learner_id')
+            .select(['al.id', 'a.name', 'l.email', 'l.first_name', 'l.last_name', 'a.due_date', 'al.passed', 'al.total', 'al.status'])
+            .where('al.id', '>', after)
+            .orderBy('al.id')
+            .limit(n),
         ),
       (rows) => {
         const t = now();
@@ -356,25 +356,25 @@ export class SecurityJourneyReports {
       (after, n) =>
         this.rows(
           base()
-          .innerJoin('lessons as ls', 'ls.id', 'la.lesson_id')
-          .innerJoin('learners as l', 'l.id', 'la.learner_id')
-          .select([
-            'la.id',
-            'ls.name',
-            'l.email',
-            'la.learner_id',
-            'l.first_name',
-            'l.last_name',
-            'la.status',
-            'la.watched_video',
-            'la.read_transcript',
-            'la.exercise_passed',
-            'la.assessment',
-            'la.updated_at',
-          ])
-          .where('la.id', '>', after)
-          .orderBy('la.id')
-          .limit(n),
+            .innerJoin('lessons as ls', 'ls.id', 'la.lesson_id')
+            .innerJoin('learners as l', 'l.id', 'la.learner_id')
+            .select([
+              'la.id',
+              'ls.name',
+              'l.email',
+              'la.learner_id',
+              'l.first_name',
+              'l.last_name',
+              'la.status',
+              'la.watched_video',
+              'la.read_transcript',
+              'la.exercise_passed',
+              'la.assessment',
+              'la.updated_at',
+            ])
+            .where('la.id', '>', after)
+            .orderBy('la.id')
+            .limit(n),
         ),
       (rows) =>
         rows.map((r) => ({

@@ -192,8 +192,8 @@ export class DashboardService {
     return out.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0)).slice(0, MAX_ACTIVITY);
   }
 
-  /** Reads only succeeded victims (the partial index victims_succeeded). */
-  private async repeatFailers(scope: number | null): Promise<RepeatFailer[]> {
+  /** Reads only succeeded victims (the partial index victims_succeeded). Public so that a test can check the plan. */
+  repeatFailersQuery(scope: number | null) {
     let q = this.deps.db
       .selectFrom('victims')
       .select([
@@ -205,13 +205,16 @@ export class DashboardService {
       ])
       .where('succeeded_at', 'is not', null);
     if (scope !== null) q = q.where('client_id', '=', scope);
-    const rows = await q
+    return q
       .groupBy(['client_id', 'email'])
       .orderBy(sql`count(*)`, 'desc')
       .orderBy(sql`max(succeeded_at)`, 'desc')
       .orderBy('email')
-      .limit(MAX_FAILERS)
-      .execute();
+      .limit(MAX_FAILERS);
+  }
+
+  private async repeatFailers(scope: number | null): Promise<RepeatFailer[]> {
+    const rows = await this.repeatFailersQuery(scope).execute();
     return rows.map((r) => ({ client_id: r.client_id, email: r.email, name: r.name ?? '', failures: Number(r.failures), last_failed_at: r.last_failed_at }));
   }
 
