@@ -25,6 +25,8 @@ function files(dir) {
   return out;
 }
 
+const SHARED_SOURCES = ['src/core/templates/variables.ts'];
+
 // Bump when the way of building changes, so that older builds are not reused.
 const BUILD_FLAVOUR = 'production-2';
 
@@ -37,6 +39,8 @@ export function sourceHash() {
     h.update(readFileSync(f));
     h.update('\0');
   }
+  // Server modules the app imports at build time (the template variable palette).
+  for (const f of SHARED_SOURCES) h.update(readFileSync(path.join(repo, f)));
   const lock = path.join(repo, 'package-lock.json');
   if (existsSync(lock)) h.update(readFileSync(lock));
   return h.digest('hex');

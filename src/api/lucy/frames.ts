@@ -84,6 +84,7 @@ export default async function frameRoutes(app: FastifyInstance, core: Core) {
   app.post<{ Body: { kind: FrameKind; id: number; language_id?: number } }>(
     '/frames',
     {
+      config: { readsOnly: true },
       schema: {
         tags: ['web'],
         summary: 'Decoy extension (web app): a short-lived address that shows a rendered message or page in a sandboxed frame',

@@ -125,7 +125,7 @@ export async function lucyPlugin(app: FastifyInstance, { core }: { core: Core })
 
   // `view` users read only, whatever the route.
   app.addHook('preHandler', async (req) => {
-    if (req.routeOptions.config?.public || req.method === 'GET' || req.method === 'HEAD') return;
+    if (req.routeOptions.config?.public || req.routeOptions.config?.readsOnly || req.method === 'GET' || req.method === 'HEAD') return;
     if (req.principal?.role === 'view') throw forbidden('your role (view) is read-only');
   });
 

@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route needs no credential (POST /api/auth, the OpenAPI document). */
     public?: boolean;
+    /** A POST that only reads (it takes a body for its parameters): open to `view` users. */
+    readsOnly?: boolean;
   }
 }
 

@@ -256,6 +256,7 @@ function ScenarioStep({ draft, set, languages, existing, locked }: { draft: Draf
     () => api.get<{ scenario_templates: ScenarioTemplate[] }>('/api/scenario-templates', { q: q.trim(), type, language_id: languageId, limit: 50, sort: 'name' }),
     [q, type, languageId],
   );
+  const domains = useLoad(() => api.get<{ domains: { id: number; name: string }[] }>('/api/domains', { limit: 1000, sort: 'name' }), []);
   const previewLanguage = draft.languageId ?? languageId ?? templates.data?.scenario_templates.find((t) => t.id === draft.templateId)?.languages[0]?.id ?? null;
   const emailUrl = useFrameUrl('scenario-email', draft.templateId, previewLanguage);
   const landingUrl = useFrameUrl('scenario-landing', draft.templateId, previewLanguage);
@@ -318,7 +319,19 @@ function ScenarioStep({ draft, set, languages, existing, locked }: { draft: Draf
           </ul>
         )}
       </fieldset>
-      <Field label="Domain of the links" required value={draft.domain} onChange={(e) => set({ domain: e.target.value })} hint="The host name the tracking links use, e.g. login.example-corp.com (DECOY_PUBLIC_URL overrides it)." />
+      <Field
+        label="Domain of the links"
+        required
+        list="known-domains"
+        value={draft.domain}
+        onChange={(e) => set({ domain: e.target.value })}
+        hint="The host name the tracking links use, e.g. login.example-corp.com (DECOY_PUBLIC_URL overrides it)."
+      />
+      <datalist id="known-domains">
+        {domains.data?.domains.map((d) => (
+          <option key={d.id} value={d.name} />
+        ))}
+      </datalist>
       <div className="grid">
         <Field label="Sender name (optional)" value={draft.senderName} onChange={(e) => set({ senderName: e.target.value })} hint="Empty: the template's sender." />
         <Field label="Sender email (optional)" type="email" value={draft.senderEmail} onChange={(e) => set({ senderEmail: e.target.value })} />
