@@ -123,6 +123,61 @@ describe.skipIf(!haveChromium)('campaigns in the browser', () => {
     expect(p.errors).toEqual([]);
   });
 
+  it('creates a campaign with two scenarios in the wizard, then removes one before the start', async () => {
+    const g = await w.t.call('PUT', '/api/recipient-groups', { token: a.token, body: { name: 'Two scenario group', usb_attack: false } });
+    expect(g.statusCode, g.body).toBe(200);
+    const p = await w.newPage();
+    await w.signIn(p, a.email, PASSWORD);
+    await p.goto('/campaigns/new');
+    await p.getByLabel('Campaign name').fill('Two scenarios');
+    await p.getByRole('button', { name: 'Next' }).click();
+    const templates = p.locator('.template-list input[type=radio]');
+    await expect.poll(() => templates.count()).toBeGreaterThan(1);
+    await templates.nth(0).check();
+    await p.getByLabel('Domain of the links').fill('one.approval.test');
+    await p.getByRole('button', { name: 'Add scenario' }).click();
+    await p.getByText('links on one.approval.test', { exact: false }).waitFor();
+    await templates.nth(1).check();
+    await p.getByLabel('Domain of the links').fill('two.approval.test');
+    await expect.poll(() => p.locator('iframe[title="Email preview"]').count()).toBe(1);
+    await p.getByRole('button', { name: 'Next' }).click();
+    await p.getByLabel('Two scenario group').check();
+    await p.getByRole('button', { name: 'Next' }).click();
+    await p.getByRole('button', { name: 'Next' }).click();
+    const training = p.getByLabel('Awareness training after a click (optional)');
+    await expect.poll(() => training.locator('option').count()).toBeGreaterThan(1);
+    await training.selectOption({ index: 1 });
+    await p.getByRole('button', { name: 'Next' }).click();
+    await p.getByText('two.approval.test', { exact: false }).waitFor();
+    await p.getByRole('button', { name: 'Create campaign' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Two scenarios' }).waitFor();
+    const id = Number(/\/campaigns\/(\d+)/.exec(p.url())![1]);
+
+    type S = { id: number; domain: string; send_awareness_link: boolean };
+    const scenarios = async () => ((await w.t.call('GET', `/api/campaigns/${id}/scenarios`, { token: a.token })).json().scenarios as S[]).sort((x, y) => x.id - y.id);
+    const two = await scenarios();
+    expect(two.map((x) => [x.domain, x.send_awareness_link])).toEqual([
+      ['one.approval.test', true],
+      ['two.approval.test', true],
+    ]);
+    const awareness = async () => (await w.t.call('GET', `/api/campaigns/${id}/awareness`, { token: a.token })).json().awareness as { scenarios: { scenario_id: number }[] }[];
+    const [aw] = await awareness();
+    expect(aw.scenarios.map((x) => x.scenario_id).sort((x, y) => x - y)).toEqual(two.map((x) => x.id));
+
+    // Before the start: edit, remove the first scenario, save.
+    await p.getByRole('button', { name: 'Edit' }).click();
+    await p.getByRole('button', { name: '2. Scenarios' }).click();
+    const first = p.locator('li', { hasText: 'links on one.approval.test' });
+    await first.getByRole('button', { name: /^Remove/ }).click();
+    await expect.poll(() => p.getByText('links on one.approval.test', { exact: false }).count()).toBe(0);
+    await p.getByRole('button', { name: '6. Review' }).click();
+    await p.getByRole('button', { name: 'Save campaign' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Two scenarios' }).waitFor();
+    await expect.poll(async () => (await scenarios()).map((x) => x.domain)).toEqual(['two.approval.test']);
+    expect((await awareness())[0].scenarios.map((x) => x.scenario_id)).toEqual([two[1].id]);
+    expect(p.errors).toEqual([]);
+  });
+
   it('a campaign of another client is not found', async () => {
     const b = await w.t.tenant('Elsewhere');
     const theirs = await buildCampaign(w.t, b, { groups: [[{ email: 'gus@elsewhere.test', name: 'Gus' }]] });

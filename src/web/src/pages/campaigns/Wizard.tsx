@@ -1,20 +1,65 @@
 /**
- * Create or edit a campaign, step by step: basics (client, name, language), scenario (from the
- * template library, with previews), recipients, schedule, awareness, review. Saving creates
- * the campaign and its parts through the Lucy API; nothing is sent until it is started.
+ * Create or edit a campaign, step by step: basics (client, name, language), scenarios (from the
+ * template library, with previews; a campaign may have several), recipients, schedule,
+ * awareness, review. Saving creates the campaign and its parts through the Lucy API; nothing is
+ * sent until it is started.
  */
-import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type Dispatch, type FormEvent, type ReactNode, type SetStateAction } from 'react';
 import { api } from '../../api.ts';
 import { Alert, Button, Checkbox, Field, Loading, Page, SandboxFrame, Section, SelectField } from '../../components/ui.tsx';
 import { useAction, useLoad } from '../../hooks.ts';
 import { useFrameUrl } from '../../preview.ts';
 import { navigate } from '../../router.tsx';
-import { useSession } from '../../session.tsx';
+import { CanWrite, useSession } from '../../session.tsx';
 import type { Campaign, Group, Language, Scenario, ScenarioTemplate, Schedule } from './types.ts';
 
-const STEPS = ['Basics', 'Scenario', 'Recipients', 'Schedule', 'Awareness', 'Review'] as const;
+const STEPS = ['Basics', 'Scenarios', 'Recipients', 'Schedule', 'Awareness', 'Review'] as const;
 const TYPES = ['hyperlink', 'data', 'file', 'mixed'];
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+interface CampaignAwareness {
+  id: number;
+  name: string;
+  template_id: number;
+  language_id: number;
+  domain: string;
+  scenarios: { scenario_id: number; risk_level: number }[];
+}
+
+interface Existing {
+  campaign: Campaign;
+  scenarios: Scenario[];
+  groupIds: number[];
+  awareness: CampaignAwareness[];
+}
+
+const emptyPick = (keep?: Pick): Pick => ({
+  templateId: null,
+  templateName: '',
+  templateLanguages: [],
+  domain: keep?.domain ?? '',
+  languageId: null,
+  senderName: keep?.senderName ?? '',
+  senderEmail: keep?.senderEmail ?? '',
+});
+
+let nextKey = 0;
+
+/** The pick joins the campaign's list when it names a template and a domain. */
+function commitPick(d: Draft): Draft {
+  const p = d.pick;
+  if (!p.templateId || !p.domain.trim()) return d;
+  const chosen: ChosenScenario = {
+    key: `new-${++nextKey}`,
+    templateId: p.templateId,
+    templateName: p.templateName,
+    domain: p.domain.trim(),
+    languageId: p.languageId,
+    senderName: p.senderName,
+    senderEmail: p.senderEmail,
+  };
+  return { ...d, scenarios: [...d.scenarios, chosen], pick: emptyPick(p) };
+}
 
 interface ClientInfo {
   id: number;
@@ -22,16 +67,36 @@ interface ClientInfo {
   require_approval?: boolean;
 }
 
+/** A scenario of the campaign: saved already (`id`) or to be created on save. */
+interface ChosenScenario {
+  key: string;
+  id?: number;
+  templateId: number;
+  templateName: string;
+  domain: string;
+  languageId: number | null;
+  senderName: string;
+  senderEmail: string;
+}
+
+/** The template being chosen in the library, not yet in the campaign's list. */
+interface Pick {
+  templateId: number | null;
+  templateName: string;
+  templateLanguages: { id: number; name: string }[];
+  domain: string;
+  languageId: number | null;
+  senderName: string;
+  senderEmail: string;
+}
+
 interface Draft {
   name: string;
   clientId: number | null;
   languageId: number | null;
   stopDate: string;
-  templateId: number | null;
-  templateName: string;
-  domain: string;
-  senderName: string;
-  senderEmail: string;
+  scenarios: ChosenScenario[];
+  pick: Pick;
   groupIds: number[];
   schedule: Schedule;
   awarenessTemplateId: number | null;
@@ -54,47 +119,50 @@ export default function Wizard({ id }: { id?: number }) {
     clientId: s.isSuper ? s.clientId : s.me.client_id,
     languageId: null,
     stopDate: '',
-    templateId: null,
-    templateName: '',
-    domain: '',
-    senderName: '',
-    senderEmail: '',
+    scenarios: [],
+    pick: emptyPick(),
     groupIds: [],
     schedule: { mode: 'immediate' },
     awarenessTemplateId: null,
   });
-  const [existing, setExisting] = useState<{ campaign: Campaign; scenarios: Scenario[]; groupIds: number[] } | null>(null);
+  const [existing, setExisting] = useState<Existing | null>(null);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const save = useAction();
 
   const languages = useLoad(() => api.get<{ languages: Language[] }>('/api/languages', { limit: 1000 }), []);
   const clients = useLoad(() => (s.isSuper ? api.getEveryClient<{ clients: ClientInfo[] }>('/api/clients', { limit: 1000, sort: 'name' }) : api.get<{ clients: ClientInfo[] }>('/api/clients', { limit: 10 })), [s.isSuper]);
 
-  // Editing: load the campaign, its scenario and its groups.
-  const loaded = useLoad(async () => {
+  // Editing: load the campaign, its scenarios, its groups and its awareness.
+  const loaded = useLoad(async (): Promise<Existing | null> => {
     if (!id) return null;
-    const [c, sc, g] = await Promise.all([
+    const [c, sc, g, aw] = await Promise.all([
       api.get<{ campaign: Campaign }>(`/api/campaigns/${id}`),
-      api.get<{ scenarios: Scenario[] }>(`/api/campaigns/${id}/scenarios`, { limit: 100 }),
+      api.get<{ scenarios: Scenario[] }>(`/api/campaigns/${id}/scenarios`, { limit: 1000 }),
       api.get<{ recipient_groups: Group[] }>(`/api/campaigns/${id}/recipient-groups`, { limit: 1000 }),
+      api.get<{ awareness: CampaignAwareness[] }>(`/api/campaigns/${id}/awareness`, { limit: 1000 }),
     ]);
-    return { campaign: c.campaign, scenarios: sc.scenarios, groupIds: g.recipient_groups.map((x) => x.id) };
+    return { campaign: c.campaign, scenarios: sc.scenarios, groupIds: g.recipient_groups.map((x) => x.id), awareness: aw.awareness };
   }, [id]);
   useEffect(() => {
     const l = loaded.data;
     if (!l) return;
     setExisting(l);
-    const first = l.scenarios[0];
     setDraft((d) => ({
       ...d,
       name: l.campaign.name,
       clientId: l.campaign.client_id,
       languageId: l.campaign.language_id,
       stopDate: toLocalInput(l.campaign.stop_date),
-      templateId: first?.scenario_template_id ?? null,
-      domain: first?.domain ?? '',
-      senderName: first?.sender_name ?? '',
-      senderEmail: first?.sender_email ?? '',
+      scenarios: l.scenarios.map((x) => ({
+        key: `saved-${x.id}`,
+        id: x.id,
+        templateId: x.scenario_template_id,
+        templateName: x.name,
+        domain: x.domain,
+        languageId: x.language_id,
+        senderName: x.sender_name,
+        senderEmail: x.sender_email,
+      })),
       groupIds: l.groupIds,
       schedule: l.campaign.schedule?.mode ? l.campaign.schedule : { mode: 'immediate' },
       awarenessTemplateId: l.campaign.awareness_template_id,
@@ -108,20 +176,26 @@ export default function Wizard({ id }: { id?: number }) {
     const p: string[] = [];
     if (!draft.name.trim()) p.push('Basics: give the campaign a name.');
     if (!draft.clientId) p.push('Basics: choose the client.');
-    if (!draft.templateId && !existing?.scenarios.length) p.push('Scenario: choose a template.');
-    if (draft.templateId && !existing?.scenarios.length && !draft.domain.trim()) p.push('Scenario: enter the domain of the links.');
+    if (draft.scenarios.length === 0 && !draft.pick.templateId) p.push('Scenarios: choose at least one template.');
+    if (draft.pick.templateId && !draft.pick.domain.trim()) p.push('Scenarios: enter the domain of the links of the template being added.');
     if (draft.groupIds.length === 0) p.push('Recipients: choose at least one group.');
     if (draft.schedule.mode === 'window' && (!draft.schedule.end || !draft.schedule.start)) p.push('Schedule: a window needs a start and an end.');
     return p;
-  }, [draft, existing]);
+  }, [draft]);
+
+  // Leaving the scenarios step adds the template being chosen to the list (when complete).
+  function goTo(next: number) {
+    if (step === 1 && next !== 1) setDraft(commitPick);
+    setStep(next);
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (step < STEPS.length - 1) {
-      setStep(step + 1);
+      goTo(step + 1);
       return;
     }
-    const campaignId = await save.run(() => persist(draft, existing));
+    const campaignId = await save.run(() => persist(commitPick(draft), existing));
     if (campaignId) navigate(`/campaigns/${campaignId}`);
   }
 
@@ -134,14 +208,14 @@ export default function Wizard({ id }: { id?: number }) {
         <ol className="steps">
           {STEPS.map((label, i) => (
             <li key={label}>
-              <button type="button" aria-current={i === step ? 'step' : undefined} onClick={() => setStep(i)}>
+              <button type="button" aria-current={i === step ? 'step' : undefined} onClick={() => goTo(i)}>
                 {i + 1}. {label}
               </button>
             </li>
           ))}
         </ol>
       </nav>
-      {locked && <Alert kind="info">This campaign has started: its scenario and schedule can no longer change.</Alert>}
+      {locked && <Alert kind="info">This campaign has started: its scenarios and schedule can no longer change.</Alert>}
       <form onSubmit={submit} aria-labelledby="step-title">
         <Section title={<span id="step-title">{STEPS[step]}</span>}>
           {step === 0 && (
@@ -174,7 +248,7 @@ export default function Wizard({ id }: { id?: number }) {
             </>
           )}
           {step === 1 && (
-            <ScenarioStep draft={draft} set={set} languages={languages.data?.languages ?? []} existing={existing?.scenarios ?? []} locked={locked} />
+            <ScenarioStep draft={draft} setDraft={setDraft} languages={languages.data?.languages ?? []} locked={locked} />
           )}
           {step === 2 && <GroupsStep clientId={draft.clientId} selected={draft.groupIds} onChange={(groupIds) => set({ groupIds })} />}
           {step === 3 && <ScheduleStep schedule={draft.schedule} onChange={(schedule) => set({ schedule })} disabled={locked} />}
@@ -184,7 +258,7 @@ export default function Wizard({ id }: { id?: number }) {
         <Alert>{save.error}</Alert>
         <div className="actions">
           {step > 0 && (
-            <Button onClick={() => setStep(step - 1)}>Back</Button>
+            <Button onClick={() => goTo(step - 1)}>Back</Button>
           )}
           {step < STEPS.length - 1 ? (
             <Button type="submit" variant="primary">
@@ -204,7 +278,7 @@ export default function Wizard({ id }: { id?: number }) {
   );
 }
 
-async function persist(d: Draft, existing: { campaign: Campaign; scenarios: Scenario[]; groupIds: number[] } | null): Promise<number> {
+async function persist(d: Draft, existing: Existing | null): Promise<number> {
   const body: Record<string, unknown> = {
     name: d.name.trim(),
     client_id: d.clientId,
@@ -212,7 +286,8 @@ async function persist(d: Draft, existing: { campaign: Campaign; scenarios: Scen
     stop_date: fromLocalInput(d.stopDate),
     awareness_template_id: d.awarenessTemplateId,
   };
-  if (!existing || existing.campaign.status === 'idle') body.schedule = d.schedule;
+  const idle = !existing || existing.campaign.status === 'idle';
+  if (idle) body.schedule = d.schedule;
   let campaignId: number;
   if (existing) {
     campaignId = existing.campaign.id;
@@ -220,60 +295,140 @@ async function persist(d: Draft, existing: { campaign: Campaign; scenarios: Scen
   } else {
     campaignId = (await api.put<{ campaign: Campaign }>('/api/campaigns', body)).campaign.id;
   }
-  let scenarioId = existing?.scenarios[0]?.id;
-  if (!scenarioId && d.templateId) {
-    const scenario = {
-      name: d.templateName || d.name.trim(),
-      domain: d.domain.trim(),
-      language_id: d.languageId ?? 1,
-      scenario_template_id: d.templateId,
-      ...(d.senderName ? { sender_name: d.senderName } : {}),
-      ...(d.senderEmail ? { sender_email: d.senderEmail } : {}),
-      ...(d.awarenessTemplateId ? { send_awareness_link: true } : {}),
-    };
-    scenarioId = (await api.put<{ scenario: Scenario }>(`/api/campaigns/${campaignId}/scenarios`, scenario)).scenario.id;
+  const created: number[] = [];
+  if (idle) {
+    for (const sc of d.scenarios) {
+      if (sc.id) continue;
+      const scenario = {
+        name: sc.templateName || d.name.trim(),
+        domain: sc.domain,
+        language_id: sc.languageId ?? d.languageId ?? 1,
+        scenario_template_id: sc.templateId,
+        ...(sc.senderName ? { sender_name: sc.senderName } : {}),
+        ...(sc.senderEmail ? { sender_email: sc.senderEmail } : {}),
+        ...(d.awarenessTemplateId ? { send_awareness_link: true } : {}),
+      };
+      created.push((await api.put<{ scenario: Scenario }>(`/api/campaigns/${campaignId}/scenarios`, scenario)).scenario.id);
+    }
   }
   const before = new Set(existing?.groupIds ?? []);
   for (const g of d.groupIds) if (!before.has(g)) await api.put(`/api/campaigns/${campaignId}/recipient-groups`, { id: g });
   for (const g of before) if (!d.groupIds.includes(g)) await api.del(`/api/campaigns/${campaignId}/recipient-groups/${g}`);
-  if (d.awarenessTemplateId && scenarioId && !existing) {
-    await api.put(`/api/campaigns/${campaignId}/awareness`, {
-      name: 'Awareness',
-      template_id: d.awarenessTemplateId,
-      language_id: d.languageId ?? 1,
-      domain: d.domain.trim(),
-      scenarios: [{ scenario_id: scenarioId }],
-    });
+  // The awareness follows every scenario of the campaign, the new ones included.
+  const awareness = existing?.awareness ?? [];
+  if (idle && d.awarenessTemplateId && awareness.length === 0) {
+    const all = [...d.scenarios.flatMap((x) => (x.id ? [x.id] : [])), ...created];
+    if (all.length > 0) {
+      await api.put(`/api/campaigns/${campaignId}/awareness`, {
+        name: 'Awareness',
+        template_id: d.awarenessTemplateId,
+        language_id: d.languageId ?? d.scenarios[0]?.languageId ?? 1,
+        domain: d.scenarios[0]?.domain ?? '',
+        scenarios: all.map((scenario_id) => ({ scenario_id })),
+      });
+    }
+  } else if (created.length > 0) {
+    for (const a of awareness) {
+      await api.post(`/api/campaigns/${campaignId}/awareness/${a.id}`, {
+        name: a.name,
+        template_id: a.template_id,
+        language_id: a.language_id,
+        domain: a.domain,
+        scenarios: [...a.scenarios, ...created.map((scenario_id) => ({ scenario_id }))],
+      });
+    }
+  }
+  // Removed last: the database drops a removed scenario from the awareness lists itself.
+  if (idle && existing) {
+    const kept = new Set(d.scenarios.map((x) => x.id));
+    for (const sc of existing.scenarios) if (!kept.has(sc.id)) await api.del(`/api/scenarios/${sc.id}`);
   }
   return campaignId;
 }
 
-function ScenarioStep({ draft, set, languages, existing, locked }: { draft: Draft; set: (p: Partial<Draft>) => void; languages: Language[]; existing: Scenario[]; locked: boolean }) {
+function ScenarioStep({ draft, setDraft, languages, locked }: { draft: Draft; setDraft: Dispatch<SetStateAction<Draft>>; languages: Language[]; locked: boolean }) {
   const [q, setQ] = useState('');
   const [type, setType] = useState('');
   const [languageId, setLanguageId] = useState<number | null>(draft.languageId);
+  const [previewKey, setPreviewKey] = useState<string | null>(null);
   const templates = useLoad(
     () => api.get<{ scenario_templates: ScenarioTemplate[] }>('/api/scenario-templates', { q: q.trim(), type, language_id: languageId, limit: 50, sort: 'name' }),
     [q, type, languageId],
   );
   const domains = useLoad(() => api.get<{ domains: { id: number; name: string }[] }>('/api/domains', { limit: 1000, sort: 'name' }), []);
-  const previewLanguage = draft.languageId ?? languageId ?? templates.data?.scenario_templates.find((t) => t.id === draft.templateId)?.languages[0]?.id ?? null;
-  const emailUrl = useFrameUrl('scenario-email', draft.templateId, previewLanguage);
-  const landingUrl = useFrameUrl('scenario-landing', draft.templateId, previewLanguage);
+  const pick = draft.pick;
+  const setPick = (patch: Partial<Pick>) => setDraft((d) => ({ ...d, pick: { ...d.pick, ...patch } }));
+  // The preview shows the template being chosen, or the chosen scenario asked for.
+  const shown = draft.scenarios.find((x) => x.key === previewKey);
+  const previewTemplate = pick.templateId ?? shown?.templateId ?? null;
+  const previewLanguage = pick.templateId ? pick.languageId ?? draft.languageId : shown ? shown.languageId : null;
+  const emailUrl = useFrameUrl('scenario-email', previewTemplate, previewLanguage);
+  const landingUrl = useFrameUrl('scenario-landing', previewTemplate, previewLanguage);
 
-  if (existing.length > 0)
+  function choose(t: ScenarioTemplate) {
+    const has = (l: number | null) => l !== null && t.languages.some((x) => x.id === l);
+    const lang = has(draft.languageId) ? draft.languageId : has(languageId) ? languageId : (t.languages[0]?.id ?? null);
+    setPreviewKey(null);
+    setDraft((d) => ({
+      ...d,
+      languageId: d.languageId ?? lang,
+      pick: { ...d.pick, templateId: t.id, templateName: t.name, templateLanguages: t.languages, languageId: lang },
+    }));
+  }
+
+  function remove(key: string) {
+    if (previewKey === key) setPreviewKey(null);
+    setDraft((d) => ({ ...d, scenarios: d.scenarios.filter((x) => x.key !== key) }));
+    // The focused button is gone: keep the keyboard user at the list.
+    document.getElementById('chosen-scenarios')?.focus();
+  }
+
+  const chosen = (
+    <>
+      <h3 id="chosen-scenarios" tabIndex={-1}>Scenarios of this campaign</h3>
+      {draft.scenarios.length === 0 ? (
+        <p className="muted">None yet: choose a template below.</p>
+      ) : (
+        <ul className="template-list" aria-labelledby="chosen-scenarios">
+          {draft.scenarios.map((x) => (
+            <li key={x.key} style={{ flexWrap: 'wrap', alignItems: 'center' }}>
+              <span style={{ flex: 1, minWidth: 0, overflowWrap: 'anywhere' }}>
+                {x.templateName || `Template #${x.templateId}`}{' '}
+                <span className="muted">
+                  (links on {x.domain}
+                  {x.languageId ? `; ${languages.find((l) => l.id === x.languageId)?.name ?? `language #${x.languageId}`}` : ''}
+                  {x.id ? '' : '; added on save'})
+                </span>
+              </span>
+              <Button aria-pressed={previewKey === x.key && !pick.templateId} onClick={() => setPreviewKey(x.key)}>
+                Preview<span className="sr-only"> {x.templateName}</span>
+              </Button>
+              {!locked && (
+                <CanWrite>
+                  <Button variant="danger" onClick={() => remove(x.key)}>
+                    Remove<span className="sr-only"> {x.templateName}</span>
+                  </Button>
+                </CanWrite>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+
+  if (locked)
     return (
       <>
-        <p>
-          Scenario: <strong>{existing[0].name}</strong> (links on {existing[0].domain}).
-        </p>
-        {!locked && <p className="muted">To change the scenario, remove it from the campaign through the API and choose again.</p>}
+        {chosen}
         <Previews emailUrl={emailUrl} landingUrl={landingUrl} />
       </>
     );
 
   return (
     <>
+      {chosen}
+      <h3>Add a scenario</h3>
       <div className="filters" role="search" aria-label="Template library">
         <Field label="Search templates" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         <SelectField label="Type" value={type} onChange={(e) => setType(e.target.value)}>
@@ -303,14 +458,8 @@ function ScenarioStep({ draft, set, languages, existing, locked }: { draft: Draf
         ) : (
           <ul className="template-list">
             {templates.data.scenario_templates.map((t) => (
-              <li key={t.id} aria-selected={t.id === draft.templateId}>
-                <input
-                  type="radio"
-                  name="template"
-                  id={`template-${t.id}`}
-                  checked={t.id === draft.templateId}
-                  onChange={() => set({ templateId: t.id, templateName: t.name, languageId: draft.languageId ?? t.languages[0]?.id ?? null })}
-                />
+              <li key={t.id} aria-selected={t.id === pick.templateId}>
+                <input type="radio" name="template" id={`template-${t.id}`} checked={t.id === pick.templateId} onChange={() => choose(t)} />
                 <label htmlFor={`template-${t.id}`}>
                   {t.name} <span className="muted">({t.type}{t.client_id === null ? ', built-in' : ''}; {t.languages.map((l) => l.name).join(', ')})</span>
                 </label>
@@ -321,10 +470,10 @@ function ScenarioStep({ draft, set, languages, existing, locked }: { draft: Draf
       </fieldset>
       <Field
         label="Domain of the links"
-        required
+        required={draft.scenarios.length === 0 || pick.templateId !== null}
         list="known-domains"
-        value={draft.domain}
-        onChange={(e) => set({ domain: e.target.value })}
+        value={pick.domain}
+        onChange={(e) => setPick({ domain: e.target.value })}
         hint="The host name the tracking links use, e.g. login.example-corp.com (DECOY_PUBLIC_URL overrides it)."
       />
       <datalist id="known-domains">
@@ -332,9 +481,24 @@ function ScenarioStep({ draft, set, languages, existing, locked }: { draft: Draf
           <option key={d.id} value={d.name} />
         ))}
       </datalist>
+      {pick.templateLanguages.length > 1 && (
+        <SelectField label="Scenario language" value={pick.languageId ?? ''} onChange={(e) => setPick({ languageId: Number(e.target.value) || null })}>
+          {pick.templateLanguages.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.name}
+            </option>
+          ))}
+        </SelectField>
+      )}
       <div className="grid">
-        <Field label="Sender name (optional)" value={draft.senderName} onChange={(e) => set({ senderName: e.target.value })} hint="Empty: the template's sender." />
-        <Field label="Sender email (optional)" type="email" value={draft.senderEmail} onChange={(e) => set({ senderEmail: e.target.value })} />
+        <Field label="Sender name (optional)" value={pick.senderName} onChange={(e) => setPick({ senderName: e.target.value })} hint="Empty: the template's sender." />
+        <Field label="Sender email (optional)" type="email" value={pick.senderEmail} onChange={(e) => setPick({ senderEmail: e.target.value })} />
+      </div>
+      <div className="actions">
+        <Button disabled={!pick.templateId || !pick.domain.trim()} onClick={() => setDraft(commitPick)}>
+          Add scenario
+        </Button>
+        <span className="hint">Moving on to the next step adds the chosen template too.</span>
       </div>
       <Previews emailUrl={emailUrl} landingUrl={landingUrl} />
     </>
@@ -450,11 +614,24 @@ function AwarenessStep({ value, onChange }: { value: number | null; onChange: (i
 }
 
 function Review({ draft, client, problems }: { draft: Draft; client?: ClientInfo; problems: string[] }) {
+  const scenarios = commitPick(draft).scenarios;
   const rows: [string, ReactNode][] = [
     ['Name', draft.name || '—'],
     ['Client', client?.name ?? '—'],
-    ['Template', draft.templateName || (draft.templateId ? `#${draft.templateId}` : '—')],
-    ['Domain', draft.domain || '—'],
+    [
+      'Scenarios',
+      scenarios.length === 0 ? (
+        '—'
+      ) : (
+        <ul>
+          {scenarios.map((x) => (
+            <li key={x.key}>
+              {x.templateName || `#${x.templateId}`} (links on {x.domain})
+            </li>
+          ))}
+        </ul>
+      ),
+    ],
     ['Recipient groups', String(draft.groupIds.length)],
     ['Schedule', draft.schedule.mode === 'window' ? `spread from ${draft.schedule.start ?? '?'} to ${draft.schedule.end ?? '?'}` : 'as soon as started'],
     ['Approval', client?.require_approval ? 'needed before sending' : 'not needed'],
