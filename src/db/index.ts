@@ -14,6 +14,7 @@ import * as m006 from './migrations/006_victim_errors_index.ts';
 import * as m007 from './migrations/007_training.ts';
 import * as m008 from './migrations/008_awareness_certificates.ts';
 import * as m009 from './migrations/009_victims_succeeded_index.ts';
+import * as m010 from './migrations/010_frame_drafts.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -98,6 +99,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '007_training': m007,
   '008_awareness_certificates': m008,
   '009_victims_succeeded_index': m009,
+  '010_frame_drafts': m010,
 };
 
 export async function migrate(database: Database): Promise<void> {

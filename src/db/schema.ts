@@ -454,6 +454,7 @@ export interface DB {
   lesson_attempts: LessonAttemptTable;
   awareness_quiz_attempts: AwarenessQuizAttemptTable;
   awareness_certificates: AwarenessCertificateTable;
+  frame_drafts: FrameDraftTable;
 }
 
 // ---- sending and tracking (002) --------------------------------------------------------------
@@ -865,4 +866,15 @@ export interface AwarenessCertificateTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   finished_at: Timestamp | null;
+}
+
+// ---- live previews of unsaved template text (010) ---------------------------------------------
+
+export interface FrameDraftTable {
+  id: Generated<number>;
+  user_id: number;
+  client_id: number | null;
+  html: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }

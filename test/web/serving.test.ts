@@ -5,6 +5,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.mjs';
+import { DRAFT_MAX_CHARS, encodeTicket } from '../../src/api/lucy/frames.ts';
 import { webPlugin } from '../../src/api/web.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { buildCampaign, drain, setStatus } from '../helpers/campaign.ts';
@@ -114,6 +115,90 @@ describe('frames', () => {
     const bad = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'nope', id: 1 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/kind/);
+  });
+});
+
+describe('draft frames (text not saved yet)', () => {
+  it('shows the posted HTML with sample values, sandboxed, and replaces it when it changes', async () => {
+    const a = await t.tenant('Drafts Ltd');
+    const res = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'draft', html: '<p>Hi {{firstname}} at {{company}}</p><script>alert(1)</script>' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const { url, draft_id: draftId, expires_at: expiresAt } = res.json().frame;
+    expect(url).toMatch(/^\/frames\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(draftId).toBeGreaterThan(0);
+    expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(300_000);
+    const frame = await t.call('GET', url);
+    expect(frame.statusCode).toBe(200);
+    expect(frame.headers['content-security-policy']).toMatch(/^sandbox; default-src 'none'/);
+    expect(frame.headers['cache-control']).toBe('no-store');
+    expect(frame.body).toContain('<p>Hi Alex at Drafts Ltd</p>');
+
+    // Replacing the draft: the old address shows the new text too (one row per pane, not per keystroke).
+    const again = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'draft', id: draftId, html: '<p>Changed</p>' } });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().frame.draft_id).toBe(draftId);
+    expect((await t.call('GET', again.json().frame.url)).body).toBe('<p>Changed</p>');
+    const rows = await t.core.database.db.selectFrom('frame_drafts').select('id').where('user_id', '=', a.userId).execute();
+    expect(rows.map((r) => Number(r.id))).toEqual([draftId]);
+
+    // A view user may preview too.
+    const viewer = await t.user(a.clientId, 'view');
+    expect((await t.call('POST', '/api/frames', { token: viewer.token, body: { kind: 'draft', html: '<p>v</p>' } })).statusCode).toBe(200);
+  });
+
+  it("refuses another user's draft, by id and by ticket", async () => {
+    const a = await t.tenant('Draft Owner');
+    const mine = (await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'draft', html: '<p>secret draft</p>' } })).json().frame;
+    const colleague = await t.user(a.clientId, 'admin');
+    const b = await t.tenant('Draft Stranger');
+    for (const other of [colleague, b]) {
+      const res = await t.call('POST', '/api/frames', { token: other.token, body: { kind: 'draft', id: mine.draft_id, html: '<p>overwrite</p>' } });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.message).toMatch(/draft/);
+    }
+    // A validly signed ticket naming A's draft for someone else: the frame is refused.
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    for (const [u, c] of [
+      [colleague.userId, a.clientId],
+      [b.userId, b.clientId],
+    ]) {
+      const ticket = encodeTicket(t.core.config.secret, { k: 'draft', id: mine.draft_id, l: null, u, c, exp });
+      const res = await t.call('GET', `/frames/${ticket}`);
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('secret draft');
+    }
+    expect((await t.call('GET', mine.url)).body).toBe('<p>secret draft</p>'); // untouched
+  });
+
+  it('deletes expired drafts and refuses them', async () => {
+    const a = await t.tenant('Draft Expiry');
+    const old = (await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'draft', html: '<p>old</p>' } })).json().frame;
+    await t.core.database.db.updateTable('frame_drafts').set({ expires_at: '2000-01-01T00:00:00.000Z' }).where('id', '=', old.draft_id).execute();
+    expect((await t.call('GET', old.url)).statusCode).toBe(404);
+    const res = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'draft', id: old.draft_id, html: '<p>new</p>' } });
+    expect(res.statusCode).toBe(404); // expired: the editor starts a new draft
+    const fresh = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'draft', html: '<p>new</p>' } });
+    expect(fresh.statusCode).toBe(200);
+    const left = await t.core.database.db.selectFrom('frame_drafts').select('id').where('id', '=', old.draft_id).execute();
+    expect(left).toEqual([]);
+  });
+
+  it('names what is wrong with a draft request', async () => {
+    const a = await t.tenant('Draft Errors');
+    const tooBig = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'draft', html: 'x'.repeat(DRAFT_MAX_CHARS + 1) } });
+    expect(tooBig.statusCode).toBe(400);
+    expect(tooBig.json().error.message).toMatch(/html/);
+    expect(tooBig.json().error.message).toContain(String(DRAFT_MAX_CHARS));
+    const noHtml = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'draft' } });
+    expect(noHtml.statusCode).toBe(400);
+    expect(noHtml.json().error.message).toMatch(/html is required/);
+    const noId = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'scenario-email', language_id: 1 } });
+    expect(noId.statusCode).toBe(400);
+    expect(noId.json().error.message).toMatch(/id is required/);
+    const htmlElsewhere = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'outbox', id: 1, html: '<p>x</p>' } });
+    expect(htmlElsewhere.statusCode).toBe(400);
+    expect(htmlElsewhere.json().error.message).toMatch(/html/);
+    expect((await t.call('GET', '/healthz')).statusCode).toBe(200);
   });
 });
 

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { api } from './api.ts';
+import { useEffect, useRef, useState } from 'react';
+import { ApiError, api, errorText } from './api.ts';
 
 export type FrameKind = 'outbox' | 'scenario-email' | 'scenario-landing' | 'awareness-email' | 'awareness-page';
 
@@ -25,4 +25,52 @@ export function useFrameUrl(kind: FrameKind, id: number | null | undefined, lang
     };
   }, [kind, id, languageId]);
   return url;
+}
+
+/**
+ * A frame address for HTML not saved yet (POST /api/frames, kind draft). `draftId` replaces an
+ * earlier draft of the same pane instead of keeping one per keystroke; when it has expired, a new
+ * draft is made.
+ */
+export async function draftFrameUrl(html: string, draftId?: number | null): Promise<{ url: string; draftId: number }> {
+  const post = (id?: number | null) => api.post<{ frame: { url: string; draft_id: number } }>('/api/frames', { kind: 'draft', html, ...(id ? { id } : {}) });
+  let r;
+  try {
+    r = await post(draftId);
+  } catch (err) {
+    if (!draftId || !(err instanceof ApiError) || err.status !== 404) throw err;
+    r = await post(null);
+  }
+  return { url: r.frame.url, draftId: r.frame.draft_id };
+}
+
+/**
+ * draftFrameUrl() as a hook, following `html` as it changes: a new address ~600 ms after the
+ * last change (typing does not post every keystroke). `url` stays on the previous address until
+ * the new one is known (no flicker); `error` says why a preview failed (e.g. too large).
+ */
+export function useDraftFrameUrl(html: string | null, delayMs = 600): { url: string | null; error: string } {
+  const [state, setState] = useState<{ url: string | null; error: string }>({ url: null, error: '' });
+  const draftId = useRef<number | null>(null);
+  useEffect(() => {
+    if (html === null) {
+      setState({ url: null, error: '' });
+      return;
+    }
+    let live = true;
+    const timer = setTimeout(() => {
+      draftFrameUrl(html, draftId.current).then(
+        (r) => {
+          draftId.current = r.draftId;
+          if (live) setState({ url: r.url, error: '' });
+        },
+        (err: unknown) => live && setState((s) => ({ url: s.url, error: errorText(err) })),
+      );
+    }, delayMs);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [html, delayMs]);
+  return state;
 }

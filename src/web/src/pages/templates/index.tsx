@@ -4,13 +4,13 @@
  *   /templates?kind=scenario|awareness&q=&type=&language_id=&builtin=
  *   /templates/:kind/:id          a template with its previews
  *   /templates/:kind/new          create
- *   /templates/:kind/:id/edit     edit (your own templates)
+ *   /templates/:kind/:id/edit     edit (your own templates), with a live preview of the text as typed
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { Alert, Button, Field, Loading, Page, Pager, Section, SandboxFrame, SelectField, TextAreaField, formatDate } from '../../components/ui.tsx';
 import { useAction, useLoad } from '../../hooks.ts';
-import { useFrameUrl, type FrameKind } from '../../preview.ts';
+import { useDraftFrameUrl, useFrameUrl, type FrameKind } from '../../preview.ts';
 import { Link, navigate, setQuery, useLocation } from '../../router.tsx';
 import type { AreaProps } from '../../routes.tsx';
 import { CanWrite, useSession } from '../../session.tsx';
@@ -180,16 +180,15 @@ function Library() {
   );
 }
 
-function Previews({ kind, id, languageId, version }: { kind: Kind; id: number; languageId: number | null; version?: number }) {
+function Previews({ kind, id, languageId }: { kind: Kind; id: number; languageId: number | null }) {
   const first: FrameKind = kind === 'scenario' ? 'scenario-email' : 'awareness-email';
   const second: FrameKind = kind === 'scenario' ? 'scenario-landing' : 'awareness-page';
-  // The parent keys this by the save count, so each save fetches new frame addresses.
   const emailUrl = useFrameUrl(first, id, languageId ?? undefined);
   const pageUrl = useFrameUrl(second, id, languageId ?? undefined);
   return (
     <div className="grid">
       <Section title="Email">
-        <SandboxFrame src={emailUrl} title={`Email preview${version ? ` (version ${version})` : ''}`} />
+        <SandboxFrame src={emailUrl} title="Email preview" />
       </Section>
       <Section title={kind === 'scenario' ? 'Landing page' : 'Awareness page'}>
         <SandboxFrame src={pageUrl} title={kind === 'scenario' ? 'Landing page preview' : 'Awareness page preview'} />
@@ -266,6 +265,37 @@ function TemplateView({ kind, id }: { kind: Kind; id: number }) {
   );
 }
 
+/**
+ * The text being edited, rendered with the sample values and shown sandboxed from the frames
+ * address (kind draft), ~600 ms after the last keystroke. Unsaved text never goes in a srcdoc:
+ * that would run under the app's origin and CSP.
+ */
+function LivePreviews({ kind, content }: { kind: Kind; content: Record<string, unknown> }) {
+  const emailHtml = String(content.email_html ?? '');
+  const emailText = String(content.email_text ?? '');
+  const email = emailHtml.trim() ? emailHtml : emailText.trim() ? `<pre>${escapeHtml(emailText)}</pre>` : null;
+  const pageHtml = String(content[kind === 'scenario' ? 'landing_html' : 'page_html'] ?? '');
+  const emailFrame = useDraftFrameUrl(email);
+  const pageFrame = useDraftFrameUrl(pageHtml.trim() ? pageHtml : null);
+  const pageTitle = kind === 'scenario' ? 'Landing page' : 'Awareness page';
+  return (
+    <div className="grid">
+      <Section title="Email">
+        <Alert>{emailFrame.error}</Alert>
+        <SandboxFrame src={email === null ? null : emailFrame.url} title="Email preview" />
+      </Section>
+      <Section title={pageTitle}>
+        <Alert>{pageFrame.error}</Alert>
+        <SandboxFrame src={pageHtml.trim() ? pageFrame.url : null} title={`${pageTitle} preview`} />
+      </Section>
+    </div>
+  );
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
 // ---- editor ----------------------------------------------------------------------------------------
 
 type Content = Record<string, unknown>;
@@ -297,7 +327,6 @@ function Editor({ kind, id }: { kind: Kind; id: number | null }) {
   const [description, setDescription] = useState('');
   const [contents, setContents] = useState<Content[]>([]);
   const [current, setCurrent] = useState(0);
-  const [version, setVersion] = useState(0);
   const [savedId, setSavedId] = useState<number | null>(id);
   const [notice, setNotice] = useState('');
   const focused = useRef<{ key: string; el: HTMLInputElement | HTMLTextAreaElement } | null>(null);
@@ -359,8 +388,7 @@ function Editor({ kind, id }: { kind: Kind; id: number | null }) {
     if (r) {
       const t = r[wrapper(kind)];
       setSavedId(t.id);
-      setVersion((v) => v + 1);
-      setNotice('Saved. The preview below shows the saved version.');
+      setNotice('Saved.');
       if (!id) navigate(`/templates/${kind}/${t.id}/edit`, { replace: true });
     }
   };
@@ -454,16 +482,16 @@ function Editor({ kind, id }: { kind: Kind; id: number | null }) {
         </Section>
         <div className="actions">
           <Button type="submit" variant="primary" disabled={save.busy}>
-            {savedId ? 'Save and refresh the preview' : 'Create and preview'}
+            {savedId ? 'Save' : 'Create'}
           </Button>
         </div>
       </form>
-      {savedId && (
-        <Section title="Preview">
-          <p className="muted">The saved version, with sample values. Save to see your changes.</p>
-          <Previews key={`${version}-${String(content.language_id)}`} kind={kind} id={savedId} languageId={Number(content.language_id)} version={version} />
-        </Section>
-      )}
+      <Section title="Preview">
+        <p className="muted">
+          The text as you type it (not saved yet), with sample values for the variables. Scripts do not run.
+        </p>
+        <LivePreviews kind={kind} content={content} />
+      </Section>
     </Page>
   );
 }
