@@ -137,6 +137,7 @@ describe('draft frames (text not saved yet)', () => {
     const again = await t.call('POST', '/api/frames', { token: a.token, body: { kind: 'draft', id: draftId, html: '<p>Changed</p>' } });
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json().frame.draft_id).toBe(draftId);
+    expect(again.json().frame.url).not.toBe(url); // a new address, so the frame reloads even within the same second
     expect((await t.call('GET', again.json().frame.url)).body).toBe('<p>Changed</p>');
     const rows = await t.core.database.db.selectFrom('frame_drafts').select('id').where('user_id', '=', a.userId).execute();
     expect(rows.map((r) => Number(r.id))).toEqual([draftId]);

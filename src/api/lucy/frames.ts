@@ -11,7 +11,7 @@
  * `frame_drafts` for the ticket's lifetime, for that user and client only. Served from the same
  * frames address with the same sandbox CSP: never srcdoc in the admin origin.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { assertCanRead, readScope, type Principal } from '../../core/access/principal.ts';
 import type { Core } from '../../core/index.ts';
@@ -33,6 +33,8 @@ interface Ticket {
   u: number;
   c: number | null;
   exp: number;
+  /** Drafts: differs on every save, so a changed draft gets a new address and the frame reloads. */
+  n?: string;
 }
 
 function sign(secret: string, payload: string): string {
@@ -179,7 +181,15 @@ export default async function frameRoutes(app: FastifyInstance, core: Core) {
         id = req.body.id;
         await frameHtml(core, p, kind, id, languageId); // 404 now rather than in the frame
       }
-      const ticket = encodeTicket(core.config.secret, { k: kind, id, l: languageId, u: p.userId, c: p.actingClientId, exp });
+      const ticket = encodeTicket(core.config.secret, {
+        k: kind,
+        id,
+        l: languageId,
+        u: p.userId,
+        c: p.actingClientId,
+        exp,
+        ...(kind === 'draft' ? { n: randomBytes(6).toString('base64url') } : {}),
+      });
       return { frame: { url: `/frames/${ticket}`, expires_at: expiresAt, ...(kind === 'draft' ? { draft_id: id } : {}) } };
     },
   );

@@ -52,6 +52,7 @@ export async function draftFrameUrl(html: string, draftId?: number | null): Prom
 export function useDraftFrameUrl(html: string | null, delayMs = 600): { url: string | null; error: string } {
   const [state, setState] = useState<{ url: string | null; error: string }>({ url: null, error: '' });
   const draftId = useRef<number | null>(null);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
   useEffect(() => {
     if (html === null) {
       setState({ url: null, error: '' });
@@ -59,12 +60,15 @@ export function useDraftFrameUrl(html: string | null, delayMs = 600): { url: str
     }
     let live = true;
     const timer = setTimeout(() => {
-      draftFrameUrl(html, draftId.current).then(
-        (r) => {
-          draftId.current = r.draftId;
-          if (live) setState({ url: r.url, error: '' });
-        },
-        (err: unknown) => live && setState((s) => ({ url: s.url, error: errorText(err) })),
+      // One request at a time: an older text must never land after a newer one in the same draft.
+      queue.current = queue.current.then(() =>
+        draftFrameUrl(html, draftId.current).then(
+          (r) => {
+            draftId.current = r.draftId;
+            if (live) setState({ url: r.url, error: '' });
+          },
+          (err: unknown) => live && setState((s) => ({ url: s.url, error: errorText(err) })),
+        ),
       );
     }, delayMs);
     return () => {
