@@ -25,7 +25,7 @@ function files(dir) {
   return out;
 }
 
-const SHARED_SOURCES = ['src/core/templates/variables.ts'];
+const SHARED_SOURCES = ['src/core/templates/variables.ts', 'src/core/html.ts'];
 
 // Bump when the way of building changes, so that older builds are not reused.
 const BUILD_FLAVOUR = 'production-2';

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { principalFromUser } from '../core/access/access.ts';
 import type { Core } from '../core/index.ts';
-import { decodeTicket, frameHtml } from './lucy/frames.ts';
+import { decodeTicket } from './lucy/frames.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -109,7 +109,7 @@ export async function webPlugin(app: FastifyInstance, { core, dist = WEB_DIST }:
     const p = principalFromUser(user, `frame:${t.u}`);
     if (p.clientId === null) p.actingClientId = t.c;
     try {
-      return frame(200, await frameHtml(core, p, t.k, t.id, t.l));
+      return frame(200, await core.previews.html(p, t.k, t.id, t.l));
     } catch {
       return frame(404, '<p>Not found.</p>');
     }

@@ -11,6 +11,7 @@ import { CampaignService } from './campaigns/campaigns.ts';
 import { IncidentService } from './incidents/incidents.ts';
 import { ScannerRangeService } from './tracking/scanner-ranges.ts';
 import { OutboxService } from './outbox/outbox.ts';
+import { PreviewService } from './templates/previews.ts';
 import { TrackingService } from './tracking/tracking.ts';
 import { VictimService } from './campaigns/victims.ts';
 import { ExportService } from './reporting/exports.ts';
@@ -44,6 +45,8 @@ export function createCore(database: Database, config: Config) {
   const tracking = new TrackingService(deps);
   // One cache of scanner ranges: the one the admin API invalidates when ranges change.
   tracking.useScannerRanges(scannerRanges);
+  const templates = new TemplateService(deps);
+  const outbox = new OutboxService(deps);
   return {
     database,
     config,
@@ -54,11 +57,12 @@ export function createCore(database: Database, config: Config) {
     clients,
     reference: new ReferenceService(deps),
     people: new PeopleService(deps),
-    templates: new TemplateService(deps),
+    templates,
     campaigns: new CampaignService(deps),
     incidents: new IncidentService(deps),
     scannerRanges,
-    outbox: new OutboxService(deps),
+    outbox,
+    previews: new PreviewService(deps, { outbox, templates, tokens: tracking.tokens }),
     tracking,
     victims: new VictimService(database),
     exports: new ExportService(deps),

@@ -11,6 +11,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import DKIM from 'nodemailer/lib/dkim';
 import { TEMPLATE_VARIABLES } from '../core/templates/variables.ts';
+import { escapeHtml } from '../core/html.ts';
+export { escapeHtml };
 
 /** A variable a mail template can use (`{{name}}`); `custom.<field name>` stands for any recipient custom field. */
 export const MAIL_VARIABLES = TEMPLATE_VARIABLES.filter((v) => v.contexts.includes('email')).map(({ name, description }) => ({ name, description }));
@@ -106,10 +108,6 @@ const MARKUP = new Set(['pixel', ...TEMPLATE_VARIABLES.filter((v) => v.markup).m
 const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,75}$/;
 /** A deliberately plain address check: enough to keep header injection and garbage out. */
 const ADDRESS = /^[^\s<>()[\]",;:\\@]+@[^\s<>()[\]",;:\\@]+$/;
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
-}
 
 function parse(template: string, html: boolean): Segment[] {
   const out: Segment[] = [];

@@ -5,10 +5,10 @@
  * balanced: a stray close is dropped and anything left open is closed at the end.
  */
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { escapeHtml } from '../core/html.ts';
 
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return escapeHtml(String(value ?? ''));
 }
 
 /** The subset a lesson body may use. */

@@ -7,21 +7,19 @@
  * Nothing is kept in memory: any admin server process can answer it.
  *
  * Kind `draft` previews text not saved yet (the template editor, as the user types): the HTML
- * comes in the request, gets the sample values a saved preview gets, and is kept in
- * `frame_drafts` for the ticket's lifetime, for that user and client only. Served from the same
+ * comes in the request and is kept by core.previews (src/core/templates/previews.ts) for the
+ * ticket's lifetime, for that user and client only. Served from the same
  * frames address with the same sandbox CSP: never srcdoc in the admin origin.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { assertCanRead, readScope, type Principal } from '../../core/access/principal.ts';
 import type { Core } from '../../core/index.ts';
-import { renderPreview, sampleVariables } from '../../core/templates/variables.ts';
-import { now } from '../../db/index.ts';
-import { invalid, notFound } from '../../errors.ts';
+import { PREVIEW_KINDS, type PreviewKind } from '../../core/templates/previews.ts';
+import { invalid } from '../../errors.ts';
 import { errorResponses, idSchema } from './plumbing.ts';
 
-export const FRAME_KINDS = ['outbox', 'scenario-email', 'scenario-landing', 'awareness-email', 'awareness-page', 'draft'] as const;
-export type FrameKind = (typeof FRAME_KINDS)[number];
+export const FRAME_KINDS = PREVIEW_KINDS;
+export type FrameKind = PreviewKind;
 const FRAME_LIFETIME_SECONDS = 300;
 /** The largest draft a preview takes (characters of HTML). */
 export const DRAFT_MAX_CHARS = 512 * 1024;
@@ -59,72 +57,6 @@ export function decodeTicket(secret: string, ticket: string): Ticket | null {
   } catch {
     return null;
   }
-}
-
-/** The HTML a frame shows, read with the caller's rights (another client's id: 404). */
-export async function frameHtml(core: Core, p: Principal, kind: FrameKind, id: number, languageId: number | null): Promise<string> {
-  switch (kind) {
-    case 'draft': {
-      assertCanRead(p);
-      const scope = readScope(p);
-      let q = core.database.db.selectFrom('frame_drafts').select('html').where('id', '=', id).where('user_id', '=', p.userId).where('expires_at', '>', now());
-      q = scope === null ? q.where('client_id', 'is', null) : q.where('client_id', '=', scope);
-      const row = await q.executeTakeFirst();
-      if (!row) throw notFound('draft preview');
-      return row.html;
-    }
-    case 'outbox': {
-      const m = await core.outbox.get(p, id);
-      if (!m.html) return `<pre>${escapeHtml(m.text)}</pre>`;
-      // Looking at a message must not count as the person opening it: drop its open pixel.
-      if (m.victim_id === null) return m.html;
-      const token = core.tracking.tokens.token(m.victim_id);
-      return m.html.replace(new RegExp(`<img\\b[^>]*/o/${token}(\\.gif)?[^>]*>`, 'gi'), '');
-    }
-    case 'scenario-email':
-    case 'scenario-landing': {
-      if (languageId === null) throw notFound('scenario template content in this language');
-      const v = await core.templates.scenarios.preview(p, id, languageId);
-      return kind === 'scenario-email' ? v.html || `<pre>${escapeHtml(v.text)}</pre>` : v.landing_html;
-    }
-    case 'awareness-email':
-    case 'awareness-page': {
-      if (languageId === null) throw notFound('awareness template content in this language');
-      const v = await core.templates.awareness.preview(p, id, languageId);
-      return kind === 'awareness-email' ? v.html || `<pre>${escapeHtml(v.text)}</pre>` : v.page_html;
-    }
-  }
-}
-
-/**
- * Keeps a draft for the caller (replacing their draft `id` when given) with sample values filled
- * in, as the saved previews show them; deletes everyone's expired drafts on the way.
- */
-async function saveDraft(core: Core, p: Principal, html: string, id: number | undefined, expiresAt: string): Promise<number> {
-  assertCanRead(p);
-  const db = core.database.db;
-  const scope = readScope(p);
-  await db.deleteFrom('frame_drafts').where('expires_at', '<=', now()).execute();
-  let company = sampleVariables().company;
-  if (scope !== null) company = (await db.selectFrom('clients').select('name').where('id', '=', scope).executeTakeFirst())?.name ?? company;
-  const rendered = renderPreview(html, sampleVariables({ company }), 'html');
-  if (id !== undefined) {
-    let q = db.updateTable('frame_drafts').set({ html: rendered, expires_at: expiresAt }).where('id', '=', id).where('user_id', '=', p.userId);
-    q = scope === null ? q.where('client_id', 'is', null) : q.where('client_id', '=', scope);
-    const r = await q.executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw notFound('draft preview');
-    return id;
-  }
-  const row = await db
-    .insertInto('frame_drafts')
-    .values({ user_id: p.userId, client_id: scope, html: rendered, created_at: now(), expires_at: expiresAt })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 export default async function frameRoutes(app: FastifyInstance, core: Core) {
@@ -174,12 +106,12 @@ export default async function frameRoutes(app: FastifyInstance, core: Core) {
       if (kind === 'draft') {
         if (html === undefined) throw invalid('html is required for kind draft');
         if (languageId !== null) throw invalid('language_id is not used with kind draft');
-        id = await saveDraft(core, p, html, req.body.id, new Date(exp * 1000).toISOString());
+        id = await core.previews.saveDraft(p, html, req.body.id, new Date(exp * 1000).toISOString());
       } else {
         if (html !== undefined) throw invalid(`html is only taken with kind draft, not ${kind}`);
         if (req.body.id === undefined) throw invalid(`id is required for kind ${kind}`);
         id = req.body.id;
-        await frameHtml(core, p, kind, id, languageId); // 404 now rather than in the frame
+        await core.previews.html(p, kind, id, languageId); // 404 now rather than in the frame
       }
       const ticket = encodeTicket(core.config.secret, {
         k: kind,

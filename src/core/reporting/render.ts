@@ -9,6 +9,8 @@ import { writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
 import type { Block, ReportDocument } from './report-content.ts';
+import { escapeHtml } from '../html.ts';
+export { escapeHtml };
 
 export const REPORT_TYPES = ['pdf', 'html', 'docx'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
@@ -24,9 +26,6 @@ const ACCENT = '#1f4e79';
 
 // ---- HTML ------------------------------------------------------------------------------------
 
-export function escapeHtml(s: string | number): string {
-  return String(s).replace(/[&<>"'`]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' })[c]!);
-}
 
 /** A font-family list safe inside a style element: letters, digits, spaces, commas, hyphens and quotes only. */
 export function cssFontFamily(requested: string): string {

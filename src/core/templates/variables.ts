@@ -4,6 +4,9 @@
  * renderer fills it per recipient). Unknown placeholders are left as they are, so a typo shows
  * up in the preview instead of silently vanishing.
  */
+import { escapeHtml } from '../html.ts';
+
+export { escapeHtml };
 
 export type VariableContext = 'email' | 'landing' | 'awareness';
 
@@ -47,9 +50,6 @@ const KNOWN = new Set(TEMPLATE_VARIABLES.map((v) => v.name).filter((n) => !n.inc
 /** `{{ name }}`, `{{custom.Cost Center}}`; names are matched case-insensitively, custom field names as written. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_]+)(?:\.([^{}]{1,100}?))?\s*\}\}/g;
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
-}
 
 function keyOf(name: string, field: string | undefined): string {
   const n = name.toLowerCase();

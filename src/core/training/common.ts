@@ -7,6 +7,8 @@
 import type { Executor } from '../../db/index.ts';
 import { forbidden, invalid, notFound } from '../../errors.ts';
 import { canSee, isSuper, readScope, type Principal } from '../access/principal.ts';
+import { escapeHtml } from '../html.ts';
+export { escapeHtml };
 
 export function assertSeen<R extends { client_id: number | null }>(p: Principal, row: R | undefined, what: string): R {
   if (!row || !canSee(p, row.client_id)) throw notFound(what);
@@ -40,9 +42,6 @@ export function uniqueIds(ids: number[] | undefined, field: string): number[] {
   return [...seen];
 }
 
-export function escapeHtml(s: string | number): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** Escapes LIKE wildcards, for a `q` search with `escape '\'`. */
 export function likePattern(q: string): string {

@@ -14,7 +14,7 @@ import { useDraftFrameUrl, useFrameUrl, type FrameKind } from '../../preview.ts'
 import { Link, navigate, setQuery, useLocation } from '../../router.tsx';
 import type { AreaProps } from '../../routes.tsx';
 import { CanWrite, useSession } from '../../session.tsx';
-import { TEMPLATE_VARIABLES, type VariableContext } from '../../../../core/templates/variables.ts';
+import { escapeHtml, TEMPLATE_VARIABLES, type VariableContext } from '../../../../core/templates/variables.ts';
 
 type Kind = 'scenario' | 'awareness';
 
@@ -290,10 +290,6 @@ function LivePreviews({ kind, content }: { kind: Kind; content: Record<string, u
       </Section>
     </div>
   );
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 // ---- editor ----------------------------------------------------------------------------------------
