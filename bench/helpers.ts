@@ -16,6 +16,7 @@ import pg from 'pg';
 import { buildAdminServer } from '../src/api/server.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createCore, type Core } from '../src/core/index.ts';
+import { COUNTERS } from '../src/core/stats/counters.ts';
 import { seedReferenceData } from '../src/core/seed.ts';
 import { migrate, openDatabase, type Database } from '../src/db/index.ts';
 
@@ -208,3 +209,60 @@ export function quantile(xs: number[], q: number): number {
   return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
 }
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** n rows numbered 1..n: a recursive CTE on SQLite, generate_series on PostgreSQL. */
+export const numbers = (b: Bench, n: number) =>
+  b.isPg ? `select g as n from generate_series(1, ${n}) g` : `with recursive s(n) as (select 1 union all select n + 1 from s where n < ${n}) select n from s`;
+
+/**
+ * A running campaign with `victims` people in one group and one victim each, written with bare
+ * INSERT ... SELECT the way a started campaign stores them, everything at time `t`: all sent but
+ * every 1000th (an error), every 3rd opened, every 5th clicked, every 20th succeeded, every 50th
+ * reported; campaign_counters filled from the same rows. PostgreSQL: VACUUM ANALYZE afterwards,
+ * as autovacuum would.
+ */
+export async function seedResultsCampaign(b: Bench, victims: number, t: string) {
+  const clientId = (await b.core.clients.defaultClient()).id;
+  const groupId = await apiGroup(b, 'Everyone');
+  const { campaignId, scenarioId } = await apiCampaign(b, groupId);
+  await b.bare.run(
+    `insert into recipients (client_id, recipient_group_id, language_id, email, name, phone, staff_type, location, division, comment, link, gender,
+       ldap_based, firstname, lastname, objectguid, external_id, custom_fields, last_tested, created_at, updated_at)
+     select ?, ?, null, 'person.' || n || '@bench.example', 'Person ' || n, '', 'staff', 'Site ' || (n % 5), 'Division ' || (n % 17), '', '', '',
+       0, 'Person', '' || n, '', '', '[]', ?, ?, ? from (${numbers(b, victims)}) nums`,
+    [clientId, groupId, t, t, t],
+  );
+  const at = (k: number) => `case when r.id % ${k} = 0 then '${t}' end`;
+  await b.bare.run(
+    `insert into victims (client_id, campaign_id, scenario_id, recipient_id, language_id, email, name, firstname, lastname, phone, staff_type,
+       location, division, comment, link, gender, custom_fields, send_at, submitted_at, attempts, error, error_text, error_time, error_type,
+       opened_at, clicked_at, succeeded_at, reported_at, opens, clicks, created_at, updated_at)
+     select r.client_id, ?, ?, r.id, 1, r.email, r.name, r.firstname, r.lastname, r.phone, r.staff_type, r.location, r.division, r.comment,
+       r.link, r.gender, r.custom_fields, ?, case when r.id % 1000 = 0 then null else '${t}' end, 1,
+       case when r.id % 1000 = 0 then 1 else 0 end, case when r.id % 1000 = 0 then '550 mailbox unavailable' else '' end,
+       case when r.id % 1000 = 0 then '${t}' end, case when r.id % 1000 = 0 then 'attack' else '' end,
+       ${at(3)}, ${at(5)}, ${at(20)}, ${at(50)}, case when r.id % 3 = 0 then 1 else 0 end, case when r.id % 5 = 0 then 1 else 0 end, ?, ?
+     from recipients r where r.recipient_group_id = ? order by r.id`,
+    [campaignId, scenarioId, t, t, t, groupId],
+  );
+  const [c] = await b.bare.all<Record<string, number>>(
+    `select count(*) as victims, count(submitted_at) as submitted, count(opened_at) as opened, count(clicked_at) as clicked,
+       count(succeeded_at) as succeeded, count(reported_at) as reported, sum(error) as errors, count(distinct email) as people
+     from victims where campaign_id = ?`,
+    [campaignId],
+  );
+  const counts: Record<string, number> = Object.fromEntries(COUNTERS.map((k) => [k, 0]));
+  for (const k of ['victims', 'submitted', 'opened', 'clicked', 'succeeded', 'reported', 'errors'] as const) counts[k] = Number(c[k]);
+  await b.database.db
+    .insertInto('campaign_counters')
+    .values({ client_id: clientId, campaign_id: campaignId, scenario_id: scenarioId, ...counts } as any)
+    .onConflict((oc) => oc.columns(['campaign_id', 'scenario_id']).doUpdateSet(counts as any))
+    .execute();
+  await b.database.db.updateTable('campaigns').set({ status: 'running', started_at: t, recipients_count: Number(c.people) }).where('id', '=', campaignId).execute();
+  await b.database.db.updateTable('scenarios').set({ status: 'running', started_at: t }).where('id', '=', scenarioId).execute();
+  if (b.isPg) {
+    await b.bare.run('vacuum analyze recipients');
+    await b.bare.run('vacuum analyze victims');
+  }
+  return { clientId, groupId, campaignId, scenarioId, counts };
+}
