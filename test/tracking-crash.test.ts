@@ -1,9 +1,12 @@
 /**
  * Durability of tracking hits: the tracking server runs as a real process, is killed with
  * SIGKILL while hits are arriving, and every hit that got a 2xx before the kill is in the
- * database afterwards.
+ * database once it is started again (an answered hit is in the process's journal; the new
+ * process applies what the killed one had not, before it serves).
  */
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -37,8 +40,7 @@ function databaseUrlForChild(): string {
   return u.toString();
 }
 
-it('keeps every hit answered with a 2xx when the tracking process is killed', async () => {
-  const port = await freePort();
+function startTracking(port: number) {
   const child = spawn(process.execPath, ['bin/decoy.js', 'serve', '--only', 'tracking'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -52,9 +54,9 @@ it('keeps every hit answered with a 2xx when the tracking process is killed', as
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
+  let out = '';
   child.stderr.on('data', (d) => (err += d));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
+  const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`tracking process did not start: ${err}`)), 30_000);
     child.stdout.on('data', (d) => {
       out += d;
@@ -65,6 +67,21 @@ it('keeps every hit answered with a 2xx when the tracking process is killed', as
     });
     child.on('exit', () => reject(new Error(`tracking process exited: ${err}`)));
   });
+  return { child, ready, output: () => out };
+}
+
+const journals = () => {
+  try {
+    return readdirSync(path.join(t.config.dataDir, 'tracking-journal')).filter((n) => !n.includes(`-${process.pid}-`));
+  } catch {
+    return [];
+  }
+};
+
+it('keeps every hit answered with a 2xx when the tracking process is killed', async () => {
+  const port = await freePort();
+  const { child, ready } = startTracking(port);
+  await ready;
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   let ok = 0;
@@ -98,10 +115,25 @@ it('keeps every hit answered with a 2xx when the tracking process is killed', as
   await exited;
   agent.destroy();
   expect(ok).toBeGreaterThanOrEqual(600);
+  // The killed process left its journal behind.
+  expect(journals()).toHaveLength(1);
+
+  // Started again, the process applies what the journal holds before it serves.
+  const again = startTracking(port);
+  await again.ready;
   const row = await t.core.database.db
     .selectFrom('tracking_events')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('campaign_id', '=', f.campaignId)
     .executeTakeFirstOrThrow();
   expect(Number(row.n)).toBeGreaterThanOrEqual(ok);
+  // Each hit once: the counters agree with the victims, the victims' opens with the events.
+  const victims = await t.core.database.db.selectFrom('victims').select(['opened_at', 'opens']).where('campaign_id', '=', f.campaignId).execute();
+  const counters = await t.core.database.db.selectFrom('campaign_counters').select('opened').where('campaign_id', '=', f.campaignId).executeTakeFirstOrThrow();
+  expect(counters.opened).toBe(victims.filter((v) => v.opened_at !== null).length);
+  expect(victims.reduce((n, v) => n + v.opens, 0)).toBe(Number(row.n));
+  expect(journals()).toHaveLength(0);
+  const stopped = new Promise((resolve) => again.child.once('exit', resolve));
+  again.child.kill('SIGTERM');
+  await stopped;
 }, 90_000);

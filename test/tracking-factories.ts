@@ -138,14 +138,21 @@ export async function trackingServer(t: TestApp): Promise<FastifyInstance> {
   return app;
 }
 
+/**
+ * The readers below first wait until the hits answered so far are applied: an answered hit is in
+ * the journal, and reaches the tables a moment later (core/tracking/recorder.ts).
+ */
 export async function victimRow(t: TestApp, id: number) {
+  await t.core.tracking.flush();
   return t.core.database.db.selectFrom('victims').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 export async function eventsOf(t: TestApp, victimId: number) {
+  await t.core.tracking.flush();
   return t.core.database.db.selectFrom('tracking_events').selectAll().where('victim_id', '=', victimId).orderBy('id').execute();
 }
 
 export async function countersOf(t: TestApp, scenarioId: number) {
+  await t.core.tracking.flush();
   return t.core.database.db.selectFrom('campaign_counters').selectAll().where('scenario_id', '=', scenarioId).executeTakeFirstOrThrow();
 }

@@ -500,6 +500,8 @@ describe('counters', () => {
     const answers = await Promise.all(hits);
     expect(answers.every((a) => a.statusCode < 400)).toBe(true);
 
+    // Answered hits are in the journal; wait until they are applied to the tables read below.
+    await t.core.tracking.flush();
     const db = t.core.database.db;
     const victims = await db.selectFrom('victims').selectAll().where('scenario_id', '=', f.scenarioId).execute();
     const events = await db.selectFrom('tracking_events').selectAll().where('scenario_id', '=', f.scenarioId).execute();

@@ -23,6 +23,11 @@ export interface ServerOptions {
 /** The admin server: the three API dialects (and, later, the web app). */
 export async function buildAdminServer(core: Core, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = createHttpServer(core.config, options);
+  // Tracking hits answered by this process are in its journal and reach the database a moment
+  // later: wait for them, so that what this process answered it also reports.
+  app.addHook('onRequest', async () => {
+    await core.tracking.settled();
+  });
   if (options.routes) {
     const routes = options.routes;
     app.addHook('onRoute', (r) => {

@@ -15,6 +15,7 @@ import * as m007 from './migrations/007_training.ts';
 import * as m008 from './migrations/008_awareness_certificates.ts';
 import * as m009 from './migrations/009_victims_succeeded_index.ts';
 import * as m010 from './migrations/010_frame_drafts.ts';
+import * as m011 from './migrations/011_tracking_journals.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -100,6 +101,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '008_awareness_certificates': m008,
   '009_victims_succeeded_index': m009,
   '010_frame_drafts': m010,
+  '011_tracking_journals': m011,
 };
 
 export async function migrate(database: Database): Promise<void> {

@@ -455,6 +455,7 @@ export interface DB {
   awareness_quiz_attempts: AwarenessQuizAttemptTable;
   awareness_certificates: AwarenessCertificateTable;
   frame_drafts: FrameDraftTable;
+  tracking_journals: TrackingJournalTable;
 }
 
 // ---- sending and tracking (002) --------------------------------------------------------------
@@ -877,4 +878,12 @@ export interface FrameDraftTable {
   html: string;
   created_at: Timestamp;
   expires_at: Timestamp;
+}
+
+// ---- how far each tracking process's hit journal is applied (011) ----------------------------
+
+export interface TrackingJournalTable {
+  id: string;
+  seq: number;
+  updated_at: Timestamp;
 }

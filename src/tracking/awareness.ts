@@ -32,12 +32,15 @@ export function registerAwarenessRoutes(app: FastifyInstance, core: Core, notFou
     reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').header('content-security-policy', PAGE_CSP).type(HTML).send(html);
 
   app.get<{ Params: { token: string } }>('/a/:token', async (req, reply) => {
+    // The success that led here may still be on its way from the journal to the database.
+    await core.tracking.settled();
     const out = await core.awarenessTraining.open(req.params.token, requestOf(req));
     return out ? page(reply, out.html) : notFound(reply);
   });
 
   app.post<{ Params: { token: string }; Body: Buffer | undefined }>('/a/:token', async (req, reply) => {
     const fields = parseForm(req.headers['content-type'], Buffer.isBuffer(req.body) ? req.body : undefined);
+    await core.tracking.settled();
     const out = await core.awarenessTraining.submit(req.params.token, requestOf(req), fields);
     return out ? page(reply, out.html) : notFound(reply);
   });

@@ -1,7 +1,7 @@
 /**
  * The public tracking server: what a victim's links and the open pixel reach. It serves nothing
  * of the admin API. Every request that carries a token is recorded by core.tracking before it is
- * answered (a 2xx means the hit is committed); an unknown or forged token, or a campaign that is
+ * answered (a 2xx means the hit is durably in the journal, core/tracking/journal.ts); an unknown or forged token, or a campaign that is
  * not running, gets the neutral 404, byte for byte the page of an unknown URL.
  *
  *   GET  /o/:token(.gif)  open pixel (1×1 GIF)
@@ -87,7 +87,10 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     // A success leads to the campaign's awareness: its page now, or its mail later (send_awareness_link).
     if (o.found && o.succeeds) {
       const human = o.verdict === 'human';
-      return { ...o, awarenessPath: await core.awarenessTraining.afterSuccess({ victimId: o.victimId, campaignId: o.scenario.campaignId, scenarioId: o.scenario.id, human }) };
+      return {
+        ...o,
+        awarenessPath: await core.awarenessTraining.afterSuccess({ victimId: o.victimId, campaignId: o.scenario.campaignId, scenarioId: o.scenario.id, human }, () => tracking.settled()),
+      };
     }
     return o;
   };

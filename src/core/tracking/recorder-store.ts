@@ -83,6 +83,8 @@ export interface BatchWrites {
   victims: VictimState[];
   counters: { key: CounterKey; deltas: CountDeltas }[];
   updatedAt: string;
+  /** How far the hit journal these hits come from is applied (written in the same transaction). */
+  journal?: { id: string; seq: number };
 }
 
 export type BatchPlan = (victims: VictimRecord[]) => Promise<BatchWrites>;
@@ -148,6 +150,7 @@ const LITE = {
   /** Parameters: updated_at, the state columns but id, id. */
   updateVictim: `update victims set updated_at = ?, ${STATE_COLUMNS.slice(1).map((c) => `${c} = ?`).join(', ')} where id = ?`,
   /** The same upsert as stats/counters.ts `bump`, for the counters a hit moves. */
+  journal: 'insert into tracking_journals (id, seq, updated_at) values (?, ?, ?) on conflict (id) do update set seq = excluded.seq, updated_at = excluded.updated_at',
   bump:
     `insert into campaign_counters (client_id, campaign_id, scenario_id, ${HIT_COUNTERS.join(', ')}) values (${['?', '?', '?', ...HIT_COUNTERS.map(() => '?')].join(', ')}) ` +
     `on conflict (campaign_id, scenario_id) do update set ${HIT_COUNTERS.map((c) => `${c} = campaign_counters.${c} + excluded.${c}`).join(', ')}`,
@@ -176,6 +179,7 @@ function rowOf(r: VictimRecord, columns: readonly string[]): unknown[] {
 export class SqliteRecorderStore implements RecorderStore {
   private thread: WriterThread | null = null;
   private checkpointer: Worker | null = null;
+  private reader: { db: BetterSqlite; plain: BetterStatement; person: BetterStatement } | null = null;
 
   constructor(
     private readonly file: string,
@@ -185,26 +189,43 @@ export class SqliteRecorderStore implements RecorderStore {
   private writer(): WriterThread {
     if (!this.thread?.alive) {
       this.thread = new WriterThread(this.file, {
-        read: { plain: LITE.record(false), person: LITE.record(true) },
         insertEvent: LITE.insertEvent,
         updateVictim: LITE.updateVictim,
         bump: LITE.bump,
+        journal: LITE.journal,
+        read: { plain: LITE.record(false), person: LITE.record(true) },
       });
       this.checkpointer ??= startCheckpointer(this.file);
     }
     return this.thread;
   }
 
+  /**
+   * Reads on the event loop, through a connection of their own: a handful of primary-key lookups
+   * cost less than a message to the writer thread and back, and in WAL mode they never wait for
+   * the writer.
+   */
   async read(ids: number[], withPerson: boolean): Promise<VictimRecord[]> {
+    if (!this.reader) {
+      const db = new (requireFrom(import.meta.url)('better-sqlite3') as BetterSqliteConstructor)(this.file);
+      db.pragma('busy_timeout = 5000');
+      this.reader = { db, plain: db.prepare(LITE.record(false)).raw(true), person: db.prepare(LITE.record(true)).raw(true) };
+    }
+    const get = withPerson ? this.reader.person : this.reader.plain;
     const columns = withPerson ? RECORD_COLUMNS.person : RECORD_COLUMNS.plain;
-    return (await this.writer().read(ids, withPerson)).map((row) => recordOf(row, columns));
+    const out: VictimRecord[] = [];
+    for (const id of ids) {
+      const row = get.get(id) as unknown[] | undefined;
+      if (row) out.push(recordOf(row, columns));
+    }
+    return out;
   }
 
   async run(ids: number[], withPerson: boolean, plan: BatchPlan): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const records = await this.read(ids, withPerson);
       const writes = await plan(records);
-      if (!writes.events.length) return; // nothing found: nothing to write
+      if (!writes.events.length && !writes.journal) return; // nothing found: nothing to write
       if (await this.writeIfUnchanged(withPerson, records, writes)) return;
       if (attempt >= MAX_ATTEMPTS) throw new Error(`tracking: victims kept changing under a batch (${attempt} attempts)`);
     }
@@ -218,6 +239,7 @@ export class SqliteRecorderStore implements RecorderStore {
       events: w.events,
       victims: w.victims.map((v) => [w.updatedAt, ...stateValues(v).slice(1), v.id]),
       counters: w.counters.map((c) => counterValues(c.key, c.deltas)),
+      journal: w.journal ? [w.journal.id, w.journal.seq, w.updatedAt] : null,
     };
     const writer = this.writer();
     // Holding Kysely's connection: no transaction of the rest of this process is open while the
@@ -230,11 +252,28 @@ export class SqliteRecorderStore implements RecorderStore {
     this.thread = null;
     void this.checkpointer?.terminate();
     this.checkpointer = null;
+    this.reader?.db.close();
+    this.reader = null;
   }
 }
 
+interface BetterStatement {
+  get(...params: unknown[]): unknown;
+  raw(on: boolean): BetterStatement;
+}
+interface BetterSqlite {
+  pragma(text: string): unknown;
+  prepare(text: string): BetterStatement;
+  close(): void;
+}
+type BetterSqliteConstructor = new (file: string) => BetterSqlite;
+
+function requireFrom(url: string): NodeRequire {
+  return createRequire(url);
+}
+
 /** How often the checkpointer thread copies the WAL back into the database file. */
-export const CHECKPOINT_INTERVAL_MS = 100;
+export const CHECKPOINT_INTERVAL_MS = 1000;
 
 /**
  * The checkpointer thread: its own connection, a PASSIVE checkpoint every
@@ -325,6 +364,14 @@ function pgWrite(w: BatchWrites, expected?: { withPerson: boolean; records: Vict
         `on conflict (campaign_id, scenario_id) do update set ${HIT_COUNTERS.map((c) => `${c} = campaign_counters.${c} + excluded.${c}`).join(', ')})`,
     );
   }
+  if (w.journal) {
+    params.push(w.journal.id, w.journal.seq, w.updatedAt);
+    const n = params.length;
+    parts.push(
+      `j as (insert into tracking_journals (id, seq, updated_at) select $${n - 2}::text, $${n - 1}::integer, $${n}::text${where('')} ` +
+        `on conflict (id) do update set seq = excluded.seq, updated_at = excluded.updated_at)`,
+    );
+  }
   return CompiledQuery.raw(`with ${parts.join(', ')} select ${unchanged || 'true'} as ok`, params);
 }
 
@@ -339,7 +386,7 @@ export class PostgresRecorderStore implements RecorderStore {
         const records = (await conn.executeQuery<VictimRecord>(read)).rows;
         // The plan may load scenario caches meanwhile: through other pooled connections.
         const writes = await plan(records);
-        if (writes.events.length) await conn.executeQuery(pgWrite(writes));
+        if (writes.events.length || writes.journal) await conn.executeQuery(pgWrite(writes));
         await sql.raw('commit').execute(conn);
       } catch (err) {
         await sql.raw('rollback').execute(conn).catch(() => {});
@@ -379,7 +426,7 @@ export class KyselySqliteRecorderStore implements RecorderStore {
     for (let attempt = 1; ; attempt++) {
       const records = await this.read(ids, withPerson);
       const writes = await plan(records);
-      if (!writes.events.length) return;
+      if (!writes.events.length && !writes.journal) return;
       if (await this.writeIfUnchanged(withPerson, records, writes)) return;
       if (attempt >= MAX_ATTEMPTS) throw new Error(`tracking: victims kept changing under a batch (${attempt} attempts)`);
     }
@@ -400,6 +447,7 @@ export class KyselySqliteRecorderStore implements RecorderStore {
         for (const e of w.events) await run(LITE.insertEvent, e);
         for (const v of w.victims) await run(LITE.updateVictim, [w.updatedAt, ...stateValues(v).slice(1), v.id]);
         for (const c of w.counters) await run(LITE.bump, counterValues(c.key, c.deltas));
+        if (w.journal) await run(LITE.journal, [w.journal.id, w.journal.seq, w.updatedAt]);
         await sql.raw('commit').execute(conn);
         return true;
       } catch (err) {

@@ -1,6 +1,6 @@
 /**
- * The SQLite recorder's writer thread: its own connection to the database file, where a batch's
- * victims are read and its writes are committed, off the event loop that serves HTTP. On a
+ * The SQLite recorder's writer thread: its own connection to the database file, where applied
+ * hits are committed, off the event loop that serves HTTP. On a
  * 2-core machine the HTTP work and the SQLite work then run side by side instead of in turn.
  *
  * The thread only runs statements; what to write is decided on the main thread (recorder.ts).
@@ -20,12 +20,14 @@ import { Worker } from 'node:worker_threads';
 
 /** The statements the thread runs, all with `?` placeholders. */
 export interface WriterStatements {
-  /** Victims by id, without and with the person's columns; the first column is id. */
+  /** Victims by id, without and with the person's columns; the first column is id (to compare with `expected`). */
   read: { plain: string; person: string };
   insertEvent: string;
   /** Parameters: updated_at, the state columns but id, id. */
   updateVictim: string;
   bump: string;
+  /** Parameters: journal id, seq, updated_at. */
+  journal: string;
 }
 
 export interface WriterBatch {
@@ -37,9 +39,11 @@ export interface WriterBatch {
   victims: unknown[][];
   /** bump parameters. */
   counters: unknown[][];
+  /** journal parameters, or null. */
+  journal: unknown[] | null;
 }
 
-type Request = { op: 'read'; withPerson: boolean; ids: number[] } | ({ op: 'write' } & WriterBatch);
+type Request = { op: 'write' } & WriterBatch;
 
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -57,6 +61,7 @@ const read = { plain: db.prepare(s.read.plain).raw(true), person: db.prepare(s.r
 const insertEvent = db.prepare(s.insertEvent);
 const updateVictim = db.prepare(s.updateVictim);
 const bump = db.prepare(s.bump);
+const journal = db.prepare(s.journal);
 
 function same(a, b) {
   if (!a || a.length !== b.length) return false;
@@ -77,6 +82,7 @@ function write(m) {
     for (const e of m.events) insertEvent.run(e);
     for (const v of m.victims) updateVictim.run(v);
     for (const c of m.counters) bump.run(c);
+    if (m.journal) journal.run(m.journal);
     db.exec('commit');
     return true;
   } catch (err) {
@@ -92,17 +98,7 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
-    if (m.op === 'read') {
-      const get = m.withPerson ? read.person : read.plain;
-      const rows = [];
-      for (const id of m.ids) {
-        const r = get.get(id);
-        if (r) rows.push(r);
-      }
-      parentPort.postMessage({ seq: m.seq, rows });
-    } else {
-      parentPort.postMessage({ seq: m.seq, ok: write(m) });
-    }
+    parentPort.postMessage({ seq: m.seq, ok: write(m) });
   } catch (err) {
     parentPort.postMessage({ seq: m.seq, error: { message: String(err && err.message), code: err && err.code } });
   }
@@ -146,11 +142,6 @@ export class WriterThread {
   /** False once the thread is gone (crashed or closed): make a new one. */
   get alive(): boolean {
     return this.dead === null;
-  }
-
-  /** The victims that exist among `ids`, as arrays in the read statement's column order. */
-  async read(ids: number[], withPerson: boolean): Promise<unknown[][]> {
-    return (await this.request({ op: 'read', ids, withPerson })).rows ?? [];
   }
 
   /** Commits the batch unless a victim differs from `expected`; false (nothing written) if one does. */

@@ -1,31 +1,39 @@
 /**
  * The hit recorder: every tracking hit becomes a `tracking_events` row, human hits move the
- * victim and the campaign counters, and all of it is committed before the hit is answered.
+ * victim and the campaign counters.
  *
- * Group commit: hits are queued and written together, one transaction per batch (a batch is
- * whatever arrived while the previous one was being written, at most `maxBatch` hits). Every
- * request waits for its batch's COMMIT: a 2xx answer means the hit is in the database. How a
- * batch is read and written, in a fixed number of statements or round trips whatever its size,
- * is recorder-store.ts; what it writes is `plan()` here, from the victims as read.
+ * Two stages:
+ * - The front (on the request's way): hits are queued and taken together (a batch is whatever
+ *   arrived in one turn of the event loop, at most `maxBatch`). Each is classified (verdict,
+ *   success, validity) from the victim's facts (remembered, or read for victims not seen
+ *   before), written to this process's hit journal (journal.ts) in one write(), and only then
+ *   answered: a 2xx means the hit is durably recorded.
+ * - The apply (beside the requests): the journal's hits are applied to the database in order,
+ *   in large transactions (at most `maxApply` hits): events inserted, victims and counters moved,
+ *   and how far the journal is applied recorded in the same transaction (`tracking_journals`).
+ *   What a hit does to its victim (first open, first click, success, counts) is decided here,
+ *   from the victim as it is in the database at the write, so that counters stay exact whatever
+ *   other processes do. `flush()` waits until every hit answered so far is applied; the admin
+ *   server waits for it before it answers (so that one process reads its own hits).
  *
- * Repeated hits (a person opening the message again, a scanner following every link) are
- * planned from the victims as this process last read or wrote them, kept in memory (bounded);
- * only victims not seen before are read. The write then goes through only if every victim is
- * still exactly as planned from, checked inside the write's transaction (one statement on
- * PostgreSQL, one writer-thread request on SQLite); if one changed meanwhile (another process,
- * the admin API), nothing is written and the batch is read, planned and written again with the
- * victims locked (PostgreSQL) or checked again (SQLite).
+ * Repeated hits are planned from the victims as this process last read or wrote them, kept in
+ * memory (bounded); only victims not seen before are read. The write then goes through only if
+ * every victim is still exactly as planned from, checked inside the write's transaction (one
+ * statement on PostgreSQL, one writer-thread request on SQLite); if one changed meanwhile
+ * (another process, the admin API), nothing is written and the batch is read, planned and
+ * written again with the victims locked (PostgreSQL) or checked again (SQLite).
  *
  * Scenario facts, compiled landing pages (landing.ts) and scanner ranges come from short-lived
  * in-memory caches, loaded for a whole batch at a time, never per hit.
  *
- * Exact counters under concurrency: a batch is written only if the victims it was planned from
- * are unchanged at the write, so two batches or two processes cannot both count a victim's
- * first click.
+ * Without a journal directory (an in-memory database, which does not outlive the process
+ * anyway) the hits go straight to the apply stage; they are still answered before they are
+ * applied.
  */
 import type { CountDeltas } from '../stats/counters.ts';
 import { classifyHit, countryOf, type HitInput, type ScannerRangeMatcher, type Verdict } from './classify.ts';
 import { BROWSER_HITS, IMPLIES, SUCCEEDS_BY, VICTIM_COUNT, type HitKind } from './hits.ts';
+import { HitJournal, JOURNAL_FLAGS, journalLine, type JournalLine } from './journal.ts';
 import { contentFor, type LandingContent, type Person, type ScenarioCache, type ScenarioView, type TemplateContents } from './landing.ts';
 import type { BatchWrites, CounterKey, RecorderStore, VictimRecord, VictimState } from './recorder-store.ts';
 import { judgeSubmission, type FormFields } from './submission.ts';
@@ -70,35 +78,65 @@ export interface ScannerRangeSource {
 }
 
 export interface RecorderOptions {
-  /** Most hits in one transaction. */
+  /** Most hits classified and journaled together. */
   maxBatch?: number;
-  /** Batches written at the same time. */
-  concurrency?: number;
+  /** Most hits applied in one transaction. */
+  maxApply?: number;
   /** Victims kept in memory to plan repeated hits from (see `victims`); default 20,000 (about 0.5 KB each). */
   maxKnownVictims?: number;
+  /** Where this process's hit journal lives; null: no journal (an in-memory database). */
+  journalDir?: string | null;
+  /** A journal was deleted (all of it applied): its row in tracking_journals can go. */
+  onRetired?: (journalId: string) => void;
+  /** Applying failed (the database is unreachable, say); the hits stay queued and are tried again. */
+  onApplyError?: (err: unknown) => void;
 }
 
 export interface RecorderStats {
+  /** Transactions that applied hits. */
   batches: number;
+  /** Hits received. */
   hits: number;
+  /** Hits applied (events written). */
   recorded: number;
   largestBatch: number;
-  /** Batches planned from remembered victims only (nothing read before the write). */
+  /** Apply batches planned from remembered victims only (nothing read before the write). */
   fromMemory: number;
+  /** Front batches (one journal write each). */
+  journaled: number;
 }
 
 interface Pending {
   hit: Hit;
+  seq: number;
   time: string;
   resolve: (o: HitOutcome) => void;
   reject: (e: unknown) => void;
 }
 
+/** A hit on its way to the database: its journal line's content, and which journal it is in. */
+interface Entry {
+  seq: number;
+  flags: number;
+  /** The tracking_events row, EVENT_COLUMNS order. */
+  event: unknown[];
+  /** The journal it is in (null: none). */
+  journal: string | null;
+  /** Once this entry is applied, every hit up to this seq is (hits that recorded nothing have a seq too). */
+  cover: number;
+}
+
+// tracking_events row positions (EVENT_COLUMNS in recorder-store.ts).
+const E = { client: 0, campaign: 1, scenario: 2, victim: 3, type: 4, time: 5, verdict: 6, ip: 8, proxy: 9, os: 11, browser: 12, country: 13 } as const;
 const MILESTONE_COLUMN = { opened: 'opened_at', clicked: 'clicked_at', reported: 'reported_at' } as const;
 const MAX_USER_AGENT = 512;
 const EMPTY: ReadonlySet<string> = new Set();
 /** PostgreSQL: deadlock_detected, serialization_failure. */
 const RETRYABLE = new Set(['40P01', '40001']);
+/** Least time between the starts of two apply transactions. */
+const APPLY_GATHER_MS = 10;
+/** After a failed apply, the next attempt. */
+const APPLY_RETRY_MS = 1000;
 
 function header(headers: Hit['headers'], name: string): string {
   const v = headers[name];
@@ -108,109 +146,311 @@ function header(headers: Hit['headers'], name: string): string {
 
 export class HitRecorder {
   private queue: Pending[] = [];
-  private inFlight = 0;
   private scheduled = false;
-  private idle: (() => void)[] = [];
+  private fronting = false;
+  private applyQueue: Entry[] = [];
+  private applying = false;
+  private applyRetry: NodeJS.Timeout | null = null;
+  /** Covered by the batch being applied, beyond its own entries (hits that recorded nothing meanwhile). */
+  private applyingCover = 0;
+  private lastApply = 0;
+  /** The last seq given to a hit, and the highest seq up to which every hit is applied. */
+  private lastSeq = 0;
+  private appliedSeq = 0;
+  private waiters: { seq: number; resolve: () => void }[] = [];
+  private drainWaiters: (() => void)[] = [];
+  private journal: HitJournal | null = null;
   private readonly maxBatch: number;
-  private readonly concurrency: number;
+  private readonly maxApply: number;
   /**
-   * The victims as this process last read or wrote them, most recent last. Repeated hits on a
-   * victim (a person opening the message again, a scanner following a link) are planned from
-   * here; the store checks, in the write's transaction, that the victim is still so.
+   * The victims as this process last read or wrote them, most recent last. Hits are classified
+   * from their facts, and repeated hits are planned from their state; the store checks, in the
+   * write's transaction, that the victim is still so.
    */
   private readonly victims = new Map<number, VictimRecord>();
   private readonly maxKnown: number;
-  readonly stats: RecorderStats = { batches: 0, hits: 0, recorded: 0, largestBatch: 0, fromMemory: 0 };
+  readonly stats: RecorderStats = { batches: 0, hits: 0, recorded: 0, largestBatch: 0, fromMemory: 0, journaled: 0 };
 
   constructor(
     private readonly store: RecorderStore,
     private readonly cache: ScenarioCache,
     private readonly ranges: ScannerRangeSource,
-    options: RecorderOptions = {},
+    private readonly options: RecorderOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
-    this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.maxApply = options.maxApply ?? 2000;
     this.maxKnown = options.maxKnownVictims ?? 20_000;
   }
 
-  /** Closes the store's own connection, if it has one (after flush(); it reopens on the next hit). */
+  /**
+   * After flush(): deletes this process's journal (all of it is applied) and closes the store's
+   * own connection, if it has one (both come back on the next hit).
+   */
   close(): void {
+    if (this.journal && this.appliedSeq >= this.lastSeq && !this.applyQueue.length) {
+      const id = this.journal.retire();
+      this.journal = null;
+      this.options.onRetired?.(id);
+    }
+    if (this.applyRetry) clearTimeout(this.applyRetry);
+    this.applyRetry = null;
     this.store.close();
   }
 
-  /** Records a hit; resolves once it is committed (or once it is known that there is nothing to record). */
+  /** Records a hit; resolves once it is in the journal (or once it is known that there is nothing to record). */
   record(hit: Hit): Promise<HitOutcome> {
     return new Promise<HitOutcome>((resolve, reject) => {
-      this.queue.push({ hit, time: new Date().toISOString(), resolve, reject });
+      this.queue.push({ hit, seq: ++this.lastSeq, time: new Date().toISOString(), resolve, reject });
+      this.stats.hits++;
       this.kick();
     });
   }
 
-  /** Resolves when every hit queued so far is written. */
+  /** Resolves when every hit received so far is applied to the database. */
   flush(): Promise<void> {
-    if (!this.queue.length && !this.inFlight) return Promise.resolve();
-    return new Promise((resolve) => this.idle.push(resolve));
+    const seq = this.lastSeq;
+    if (this.appliedSeq >= seq) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ seq, resolve }));
   }
 
+  /** Hits received and not yet applied. */
+  get pending(): boolean {
+    return this.appliedSeq < this.lastSeq;
+  }
+
+  /**
+   * Applies the hits of a journal left by a process that is gone (those after `appliedUpTo`),
+   * before this process records anything; resolves once they are in the database.
+   */
+  async recover(journalId: string, lines: JournalLine[], appliedUpTo: number): Promise<number> {
+    const entries = lines.filter((l) => l.seq > appliedUpTo).map((l) => ({ seq: l.seq, flags: l.flags, event: l.event, journal: journalId, cover: 0 }));
+    if (!entries.length) return 0;
+    this.applyQueue.push(...entries);
+    const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    this.kickApply();
+    await drained;
+    return entries.length;
+  }
+
+  // ---- the front: classify, journal, answer ---------------------------------------------------
+
   private kick(): void {
-    if (this.scheduled || this.inFlight >= this.concurrency || !this.queue.length) return;
+    if (this.scheduled || this.fronting || !this.queue.length) return;
     this.scheduled = true;
     // After the current I/O phase: every request already read joins this batch.
     setImmediate(() => {
       this.scheduled = false;
-      this.start();
+      void this.front();
     });
   }
 
-  private start(): void {
-    while (this.inFlight < this.concurrency && this.queue.length) {
-      const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
-      this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
-      this.inFlight++;
-      this.stats.batches++;
-      this.stats.hits += batch.length;
-      if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
-      this.write(batch)
-        .catch((err: unknown) => {
-          for (const p of batch) p.reject(err);
-        })
-        .finally(() => {
-          this.inFlight--;
-          if (this.queue.length) this.kick();
-          else if (!this.inFlight) for (const done of this.idle.splice(0)) done();
-        });
+  private async front(): Promise<void> {
+    if (this.fronting || !this.queue.length) return;
+    this.fronting = true;
+    const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+    this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
+    const cover = batch[batch.length - 1].seq;
+    try {
+      const { outcomes, entries } = await this.classify(batch);
+      if (entries.length) {
+        if (this.options.journalDir) {
+          this.journal ??= new HitJournal(this.options.journalDir);
+          let text = '';
+          for (const e of entries) {
+            e.journal = this.journal.id;
+            text += journalLine(e.seq, e.flags, e.event);
+          }
+          this.journal.append(text);
+        }
+        this.stats.journaled++;
+        entries[entries.length - 1].cover = cover;
+        this.applyQueue.push(...entries);
+        this.kickApply();
+      } else {
+        this.covered(cover);
+      }
+      for (const p of batch) p.resolve(outcomes.get(p) ?? { found: false });
+    } catch (err) {
+      // Nothing of this batch is in the journal: its requests fail, and nothing is left half-recorded.
+      for (const p of batch) p.reject(err);
+      this.covered(cover);
+    } finally {
+      this.fronting = false;
+      this.kick();
     }
   }
 
-  private async write(batch: Pending[]): Promise<void> {
+  /** Every hit up to `seq` that is not queued for the apply is done with (it recorded nothing). */
+  private covered(seq: number): void {
+    const tail = this.applyQueue[this.applyQueue.length - 1];
+    if (tail) tail.cover = Math.max(tail.cover, seq);
+    else if (this.applying) this.applyingCover = Math.max(this.applyingCover, seq);
+    else this.advance(seq);
+  }
+
+  private advance(seq: number): void {
+    if (seq <= this.appliedSeq) return;
+    this.appliedSeq = seq;
+    if (!this.waiters.length) return;
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) (w.seq <= seq ? w.resolve() : still.push(w));
+    this.waiters = still;
+  }
+
+  /** Verdicts, answers and event rows of a batch, from the victims' facts. */
+  private async classify(batch: Pending[]): Promise<{ outcomes: Map<Pending, HitOutcome>; entries: Entry[] }> {
     const ids = [...new Set(batch.map((p) => p.hit.victimId))].sort((a, b) => a - b);
     const withPerson = batch.some((p) => p.hit.page);
+    const known = this.known(ids, withPerson);
+    let records = known.records;
+    if (known.missing.length) {
+      const read = await this.store.read(known.missing, withPerson);
+      for (const r of read) this.keep(r);
+      records = [...records, ...read];
+    }
+    const victims = new Map<number, VictimRecord>();
+    for (const r of records) victims.set(r.id, r);
+    const scenarios = await this.cache.scenariosById(new Set(records.map((v) => v.scenario_id)));
+    const templateIds = new Set<number>();
+    const clientIds = new Set<number>();
+    for (const p of batch) {
+      const v = victims.get(p.hit.victimId);
+      const s = v && scenarios.get(v.scenario_id);
+      if (!s?.live) continue;
+      clientIds.add(s.clientId);
+      if (p.hit.page) templateIds.add(s.templateId);
+    }
+    const templates: Map<number, TemplateContents> = templateIds.size ? await this.cache.templatesById(templateIds) : new Map();
+    const ranges = new Map<number, ScannerRangeMatcher>();
+    for (const c of clientIds) ranges.set(c, await this.ranges.compiledFor(c));
+
+    const outcomes = new Map<Pending, HitOutcome>();
+    const entries: Entry[] = [];
+    for (const p of batch) {
+      const v = victims.get(p.hit.victimId);
+      const s = v && scenarios.get(v.scenario_id);
+      if (!v || !s?.live) continue;
+      const { hit, time } = p;
+      const content = hit.page ? contentFor(templates.get(s.templateId), v.language_id, s.languageId) : null;
+      const sentAt = v.submitted_at ? Date.parse(v.submitted_at) : NaN;
+      const verdict = classifyHit({
+        method: hit.method,
+        headers: hit.headers,
+        ip: hit.ip,
+        eventType: hit.kind as HitInput['eventType'],
+        scannerRanges: ranges.get(s.clientId) ?? null,
+        msSinceSent: Number.isFinite(sentAt) ? Date.parse(time) - sentAt : null,
+      });
+      const submission =
+        hit.kind === 'submit'
+          ? judgeSubmission(hit.fields ?? [], { collectData: s.collectData, loginRe: s.loginRe, passwordRe: s.passwordRe, passwordFields: content?.passwordFields ?? EMPTY })
+          : null;
+      const valid = submission?.valid ?? true;
+      const succeeds = SUCCEEDS_BY[hit.kind] === s.successAction && valid;
+      entries.push({
+        seq: p.seq,
+        flags: (succeeds ? JOURNAL_FLAGS.succeeds : 0) | (valid ? 0 : JOURNAL_FLAGS.invalid) | (verdict.vulnerable ? JOURNAL_FLAGS.vulnerable : 0),
+        event: [
+          s.clientId, s.campaignId, s.id, v.id, hit.kind, time, verdict.verdict, JSON.stringify(verdict.reasons), hit.ip, hit.proxyIp,
+          header(hit.headers, 'user-agent').slice(0, MAX_USER_AGENT), verdict.os, verdict.browser, countryOf(hit.ip), submission ? JSON.stringify(submission.data) : '{}',
+        ],
+        journal: null,
+        cover: p.seq,
+      });
+      outcomes.set(p, {
+        found: true,
+        victimId: v.id,
+        verdict: verdict.verdict,
+        reasons: verdict.reasons,
+        succeeds,
+        valid,
+        scenario: s,
+        content,
+        person: hit.page ? personOf(v) : null,
+      });
+    }
+    return { outcomes, entries };
+  }
+
+  // ---- the apply: the journal's hits into the database, in order --------------------------------
+
+  private kickApply(): void {
+    if (this.applying || this.applyRetry || !this.applyQueue.length) return;
+    this.applying = true;
+    void this.applyAll();
+  }
+
+  private async applyAll(): Promise<void> {
+    while (this.applyQueue.length) {
+      // Under load, a batch gathers for APPLY_GATHER_MS: fewer, larger transactions (each victim's
+      // page and the counter row written once for many hits).
+      const since = Date.now() - this.lastApply;
+      if (since < APPLY_GATHER_MS && this.applyQueue.length < this.maxApply) await new Promise((r) => setTimeout(r, APPLY_GATHER_MS - since));
+      this.lastApply = Date.now();
+      // Consecutive entries of one journal: the watermark written with them is that journal's.
+      const journal = this.applyQueue[0].journal;
+      let n = 1;
+      while (n < this.applyQueue.length && n < this.maxApply && this.applyQueue[n].journal === journal) n++;
+      const batch = this.applyQueue.splice(0, n);
+      try {
+        await this.apply(batch, journal);
+      } catch (err) {
+        // Still in the journal: put back and tried again later, in the same order.
+        this.applyQueue.unshift(...batch);
+        this.applying = false;
+        this.options.onApplyError?.(err);
+        this.applyRetry = setTimeout(() => {
+          this.applyRetry = null;
+          this.kickApply();
+        }, APPLY_RETRY_MS);
+        this.applyRetry.unref();
+        return;
+      }
+      let cover = 0;
+      for (const e of batch) if (e.cover > cover) cover = e.cover;
+      if (!this.applyQueue.length) cover = Math.max(cover, this.applyingCover);
+      if (!this.applyQueue.length) this.applyingCover = 0;
+      this.advance(cover);
+    }
+    this.applying = false;
+    // Everything in the journal is applied: a large one makes way for a new one.
+    if (this.journal?.full && !this.queue.length && !this.fronting) this.options.onRetired?.(this.journal.rotate());
+    for (const done of this.drainWaiters.splice(0)) done();
+    if (this.applyingCover) {
+      this.advance(this.applyingCover);
+      this.applyingCover = 0;
+    }
+  }
+
+  private async apply(batch: Entry[], journal: string | null): Promise<void> {
+    this.stats.batches++;
+    if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
+    const ids = [...new Set(batch.map((e) => e.event[E.victim] as number))].sort((a, b) => a - b);
+    const mark = journal ? { id: journal, seq: batch[batch.length - 1].seq } : undefined;
     // Plan from the victims as this process last read or wrote them (reading only those it has
     // not seen), and write only if they are still so: one round trip, or one writer-thread
     // request, for a batch of repeated hits.
-    const known = this.known(ids, withPerson);
+    const known = this.known(ids, false);
     this.stats.fromMemory += known.missing.length ? 0 : 1;
-    const records = known.missing.length ? [...known.records, ...(await this.store.read(known.missing, withPerson))] : known.records;
+    const records = known.missing.length ? [...known.records, ...(await this.store.read(known.missing, false))] : known.records;
     let from = records;
-    let planned = await this.plan(batch, records);
-    const first = planned.writes;
-    const written = !first.events.length || (await this.retrying(() => this.store.writeIfUnchanged(withPerson, records, first)));
+    let writes = this.plan(batch, records, mark);
+    const first = writes;
+    const written = (!first.events.length && !mark) || (await this.retrying(() => this.store.writeIfUnchanged(false, records, first)));
     // Changed meanwhile (by another process, or through the admin API): read, plan and write with
     // the victims held (PostgreSQL) or checked again (SQLite) until it goes through.
     if (!written) {
       for (const id of ids) this.victims.delete(id);
       await this.retrying(() =>
-        this.store.run(ids, withPerson, async (fresh) => {
+        this.store.run(ids, false, async (fresh) => {
           from = fresh;
-          planned = await this.plan(batch, fresh);
-          return planned.writes;
+          writes = this.plan(batch, fresh, mark);
+          return writes;
         }),
       );
     }
-    const { outcomes, recorded, writes } = planned;
     this.remember(from, writes);
-    this.stats.recorded += recorded;
-    for (const p of batch) p.resolve(outcomes.get(p) ?? { found: false });
+    this.stats.recorded += writes.events.length;
   }
 
   private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
@@ -236,133 +476,85 @@ export class HitRecorder {
     return { records, missing };
   }
 
-  /** Keeps the victims a batch was planned from, with what it wrote to them. */
-  private remember(records: VictimRecord[], writes: BatchWrites): void {
-    const changed = new Map<number, VictimState>();
-    for (const v of writes.victims) changed.set(v.id, v);
-    for (const r of records) {
-      const v = changed.get(r.id);
-      // Delete first: re-inserted entries go to the end, so the oldest are the first evicted.
-      this.victims.delete(r.id);
-      this.victims.set(r.id, v ? Object.assign(r, v) : r);
-    }
-    for (const id of this.victims.keys()) {
+  private keep(r: VictimRecord): void {
+    // Delete first: re-inserted entries go to the end, so the oldest are the first evicted.
+    this.victims.delete(r.id);
+    this.victims.set(r.id, r);
+    if (this.victims.size > this.maxKnown) for (const id of this.victims.keys()) {
       if (this.victims.size <= this.maxKnown) break;
       this.victims.delete(id);
     }
   }
 
-  /** What a batch writes and answers, from the victims as read. Pure but for the cache loads. */
-  private async plan(batch: Pending[], records: VictimRecord[]): Promise<Planned> {
+  /** Keeps the victims a batch was planned from, with what it wrote to them (and the person's columns, when known). */
+  private remember(records: VictimRecord[], writes: BatchWrites): void {
+    const changed = new Map<number, VictimState>();
+    for (const v of writes.victims) changed.set(v.id, v);
+    for (const r of records) {
+      const v = changed.get(r.id);
+      const had = this.victims.get(r.id);
+      const next = v ? Object.assign(r, v) : r;
+      if (had && had !== next && had.email !== undefined && next.email === undefined) for (const c of PERSON_KEYS) (next as unknown as Record<string, unknown>)[c] = (had as unknown as Record<string, unknown>)[c];
+      this.keep(next);
+    }
+  }
+
+  /** What applying a batch writes, from the victims as read: the rules of hits.ts. Pure. */
+  private plan(batch: Entry[], records: VictimRecord[], mark?: { id: string; seq: number }): BatchWrites {
     const victims = new Map<number, VictimRecord>();
     for (const r of records) victims.set(r.id, r);
-    const scenarios = await this.cache.scenariosById(new Set(records.map((v) => v.scenario_id)));
-    const templateIds = new Set<number>();
-    const clientIds = new Set<number>();
-    for (const p of batch) {
-      const v = victims.get(p.hit.victimId);
-      const s = v && scenarios.get(v.scenario_id);
-      if (!s?.live) continue;
-      clientIds.add(s.clientId);
-      if (p.hit.page) templateIds.add(s.templateId);
-    }
-    const templates: Map<number, TemplateContents> = templateIds.size ? await this.cache.templatesById(templateIds) : new Map();
-    const ranges = new Map<number, ScannerRangeMatcher>();
-    for (const c of clientIds) ranges.set(c, await this.ranges.compiledFor(c));
-
-    const outcomes = new Map<Pending, HitOutcome>();
     const events: unknown[][] = [];
     const states = new Map<number, VictimState>();
     const deltas = new Map<string, { key: CounterKey; deltas: CountDeltas }>();
-    for (const p of batch) {
-      const v = victims.get(p.hit.victimId);
-      const s = v && scenarios.get(v.scenario_id);
-      if (!v || !s?.live) {
-        outcomes.set(p, { found: false });
-        continue;
-      }
-      const { hit, time } = p;
-      const content = hit.page ? contentFor(templates.get(s.templateId), v.language_id, s.languageId) : null;
-      const sentAt = v.submitted_at ? Date.parse(v.submitted_at) : NaN;
-      const verdict = classifyHit({
-        method: hit.method,
-        headers: hit.headers,
-        ip: hit.ip,
-        eventType: hit.kind as HitInput['eventType'],
-        scannerRanges: ranges.get(s.clientId) ?? null,
-        msSinceSent: Number.isFinite(sentAt) ? Date.parse(time) - sentAt : null,
-      });
-      const submission =
-        hit.kind === 'submit'
-          ? judgeSubmission(hit.fields ?? [], { collectData: s.collectData, loginRe: s.loginRe, passwordRe: s.passwordRe, passwordFields: content?.passwordFields ?? EMPTY })
-          : null;
-      const valid = submission?.valid ?? true;
-      const country = countryOf(hit.ip);
-      events.push([
-        s.clientId, s.campaignId, s.id, v.id, hit.kind, time, verdict.verdict, JSON.stringify(verdict.reasons), hit.ip, hit.proxyIp,
-        header(hit.headers, 'user-agent').slice(0, MAX_USER_AGENT), verdict.os, verdict.browser, country, submission ? JSON.stringify(submission.data) : '{}',
-      ]);
-      outcomes.set(p, {
-        found: true,
-        victimId: v.id,
-        verdict: verdict.verdict,
-        reasons: verdict.reasons,
-        succeeds: SUCCEEDS_BY[hit.kind] === s.successAction && valid,
-        valid,
-        scenario: s,
-        content,
-        person: hit.page ? personOf(v) : null,
-      });
-
-      const k = `${s.campaignId}:${s.id}`;
+    for (const { event, flags } of batch) {
+      const v = victims.get(event[E.victim] as number);
+      // The victim is gone (its campaign was deleted meanwhile): so are its events.
+      if (!v) continue;
+      events.push(event);
+      const kind = event[E.type] as HitKind;
+      const time = event[E.time] as string;
+      const key: CounterKey = { clientId: event[E.client] as number, campaignId: event[E.campaign] as number, scenarioId: event[E.scenario] as number };
+      const k = `${key.campaignId}:${key.scenarioId}`;
       let entry = deltas.get(k);
-      if (!entry) deltas.set(k, (entry = { key: { clientId: s.clientId, campaignId: s.campaignId, scenarioId: s.id }, deltas: {} }));
+      if (!entry) deltas.set(k, (entry = { key, deltas: {} }));
       const d = entry.deltas;
-      if (verdict.verdict !== 'human') {
+      if (event[E.verdict] !== 'human') {
         d.automated_hits = (d.automated_hits ?? 0) + 1;
         continue;
       }
       let st = states.get(v.id);
       if (!st) states.set(v.id, (st = stateOf(v)));
-      for (const m of IMPLIES[hit.kind]) {
+      for (const m of IMPLIES[kind]) {
         const col = MILESTONE_COLUMN[m];
         if (st[col] === null) {
           st[col] = time;
           d[m] = (d[m] ?? 0) + 1;
         }
       }
-      const count = VICTIM_COUNT[hit.kind];
+      const count = VICTIM_COUNT[kind];
       if (count) st[count]++;
-      if (SUCCEEDS_BY[hit.kind] === s.successAction && valid && st.succeeded_at === null) {
+      if (flags & JOURNAL_FLAGS.succeeds && st.succeeded_at === null) {
         st.succeeded_at = time;
         d.succeeded = (d.succeeded ?? 0) + 1;
       }
-      if (!valid) d.invalid_submits = (d.invalid_submits ?? 0) + 1;
-      if (BROWSER_HITS.has(hit.kind) && verdict.vulnerable && !st.vulnerable) {
+      if (flags & JOURNAL_FLAGS.invalid) d.invalid_submits = (d.invalid_submits ?? 0) + 1;
+      if (BROWSER_HITS.has(kind) && flags & JOURNAL_FLAGS.vulnerable && !st.vulnerable) {
         st.vulnerable = 1;
         d.vulnerable = (d.vulnerable ?? 0) + 1;
       }
-      if (verdict.os) st.os = verdict.os;
-      if (verdict.browser) st.browser = verdict.browser;
-      st.ip = hit.ip;
-      st.proxy_ip = hit.proxyIp;
-      st.country = country;
+      if (event[E.os]) st.os = event[E.os] as string;
+      if (event[E.browser]) st.browser = event[E.browser] as string;
+      st.ip = event[E.ip] as string;
+      st.proxy_ip = event[E.proxy] as string;
+      st.country = event[E.country] as string;
     }
     // Counter rows in a fixed order, so that concurrent batches cannot deadlock on them.
     const counters = [...deltas.values()].sort((a, b) => a.key.campaignId - b.key.campaignId || a.key.scenarioId - b.key.scenarioId);
-    return {
-      writes: { events, victims: [...states.values()], counters, updatedAt: new Date().toISOString() },
-      outcomes,
-      recorded: events.length,
-    };
+    return { events, victims: [...states.values()], counters, updatedAt: new Date().toISOString(), journal: mark };
   }
 }
 
-interface Planned {
-  writes: BatchWrites;
-  outcomes: Map<Pending, HitOutcome>;
-  recorded: number;
-}
+const PERSON_KEYS = ['email', 'name', 'firstname', 'lastname', 'phone', 'staff_type', 'location', 'division', 'custom_fields'] as const;
 
 function stateOf(v: VictimRecord): VictimState {
   return {

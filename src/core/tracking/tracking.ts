@@ -8,7 +8,9 @@
  *   /d/<token>      file download        /f/<token>  document beacon (file_data)
  *   /r/<token>      report (GET or POST: what a "report phishing" button calls)
  */
+import path from 'node:path';
 import type { ServiceDeps } from '../index.ts';
+import { HitJournal } from './journal.ts';
 import { ScannerRangeService } from './scanner-ranges.ts';
 import { ScenarioCache } from './landing.ts';
 import { HitRecorder, type Hit, type HitOutcome, type RecorderOptions, type ScannerRangeSource } from './recorder.ts';
@@ -59,11 +61,54 @@ export class TrackingService {
       this.scenarios,
       // Whatever source is set when a hit is classified (useScannerRanges may come after the first hit).
       { compiledFor: (clientId) => (this.ranges ??= new ScannerRangeService(this.deps)).compiledFor(clientId) },
-      // One batch at a time on both databases: measured on PostgreSQL, two batches in flight split the
-      // queue into smaller batches that then wait on each other's counter row, for less throughput.
-      { concurrency: 1, ...this.options },
+      {
+        journalDir: this.journalDir,
+        onRetired: (id) => void this.forgetJournal(id),
+        onApplyError: (err) => console.error(`tracking: applying hits to the database failed, trying again: ${(err as Error).message}`),
+        ...this.options,
+      },
     );
     return this.recorderInstance;
+  }
+
+  /** Where this process's hit journal lives (none for an in-memory database, which does not outlive the process). */
+  private get journalDir(): string | null {
+    const url = this.deps.config.databaseUrl;
+    if (url === 'sqlite::memory:' || url.startsWith('sqlite:file::memory:')) return null;
+    return path.join(this.deps.config.dataDir, 'tracking-journal');
+  }
+
+  private pendingForget = new Set<Promise<unknown>>();
+
+  private forgetJournal(id: string): Promise<void> {
+    const p = this.deps.db
+      .deleteFrom('tracking_journals')
+      .where('id', '=', id)
+      .execute()
+      .then(
+        () => undefined,
+        () => undefined, // a stale row is harmless: its journal is gone
+      );
+    this.pendingForget.add(p);
+    void p.finally(() => this.pendingForget.delete(p));
+    return p;
+  }
+
+  /**
+   * Applies the hit journals left by processes of this host that were killed or crashed (each
+   * from where the database says it got to), then deletes them. Run before serving.
+   */
+  async recover(): Promise<number> {
+    const dir = this.journalDir;
+    if (!dir) return 0;
+    let applied = 0;
+    for (const { id, file } of HitJournal.orphans(dir)) {
+      const row = await this.deps.db.selectFrom('tracking_journals').select('seq').where('id', '=', id).executeTakeFirst();
+      applied += await this.recorder.recover(id, HitJournal.read(file), Number(row?.seq ?? 0));
+      HitJournal.remove(file);
+      await this.forgetJournal(id);
+    }
+    return applied;
   }
 
   /** Absolute links of a victim, under `base` (the scenario's domain, or DECOY_PUBLIC_URL). */
@@ -95,16 +140,29 @@ export class TrackingService {
     return this.recorder.record({ ...hit, victimId });
   }
 
-  /** Waits until every hit received so far is committed. */
+  /** Waits until every hit received so far is applied to the database. */
   flush(): Promise<void> {
     return this.recorderInstance?.flush() ?? Promise.resolve();
   }
 
-  /** Server shutdown: writes what is queued and closes the recorder's own database connection (reopened on the next hit). */
+  /**
+   * Before reading what hits did: waits (at most `maxMs`) until the hits this process answered
+   * so far are applied, so that a process reads its own hits. Immediate when none are pending.
+   */
+  async settled(maxMs = 2000): Promise<void> {
+    const r = this.recorderInstance;
+    if (!r?.pending) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([r.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Server shutdown: applies what is queued, deletes the journal and closes the recorder's own database connection (reopened on the next hit). */
   async close(): Promise<void> {
     if (!this.recorderInstance) return;
     await this.recorderInstance.flush();
     this.recorderInstance.close();
+    await Promise.all([...this.pendingForget]);
   }
 
   /** Forgets cached scenario facts, e.g. right after a campaign was stopped in this process. */

@@ -180,7 +180,11 @@ export class AwarenessTrainingService {
    * awareness mail (send_awareness_link) once the victim has really succeeded (a human hit), and
    * answers where the browser goes: the awareness page path, or null (no awareness shown now).
    */
-  async afterSuccess(hit: { victimId: number; campaignId: number; scenarioId: number; human: boolean }): Promise<string | null> {
+  async afterSuccess(
+    hit: { victimId: number; campaignId: number; scenarioId: number; human: boolean },
+    /** Resolves once the success is in the database (it comes from the tracking journal). */
+    settled: () => Promise<void> = async () => {},
+  ): Promise<string | null> {
     const facts = await this.successFacts(hit.campaignId);
     if (!facts.rows.length) return null;
     const awareness = pickAwareness(facts.rows, facts.links, hit.scenarioId);
@@ -188,6 +192,7 @@ export class AwarenessTrainingService {
     if (!awareness || !scenario) return null;
     if (!scenario.sendLink) return awareness.website_online === 1 ? this.path(hit.victimId) : null;
     if (hit.human) {
+      await settled();
       const at = new Date(Date.now() + Math.max(0, scenario.delay) * 60_000).toISOString();
       // Only once the success is recorded (succeeded_at is set by human hits only), and only once.
       await this.db

@@ -1,0 +1,144 @@
+/**
+ * The hit journal: where a tracking hit is durably recorded before it is answered.
+ *
+ * Each tracking process appends its hits to a journal file of its own under
+ * `<DECOY_DATA_DIR>/tracking-journal/`, one line per hit, a whole batch of hits in one write()
+ * (the same guarantee SQLite's WAL gives with `synchronous = NORMAL`: once write() returned, the
+ * hit survives the process being killed; like the database, not a power cut). The recorder then
+ * applies the journal to the database (events, victims, counters) in large transactions, in
+ * order, and records in the same transaction how far it got (`tracking_journals.seq`), so that
+ * each hit is applied exactly once.
+ *
+ * A process that was killed leaves its journal behind. The next process to start on the same
+ * data directory applies what the database does not have yet (`recover`, before it serves),
+ * then deletes the file. Journals of processes still alive (several processes may share a data
+ * directory) are left alone: the file name carries the host and the process id.
+ *
+ * A line is a JSON array: `[seq, flags, ...event]`, `event` the tracking_events row in
+ * EVENT_COLUMNS order (recorder-store.ts), flags JOURNAL_FLAGS. A line cut short (only after a
+ * power cut) is the last one and is ignored.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+
+/** What a line's flags say about the hit, besides its event row. */
+export const JOURNAL_FLAGS = { succeeds: 1, invalid: 2, vulnerable: 4 } as const;
+
+export interface JournalLine {
+  seq: number;
+  flags: number;
+  event: unknown[];
+}
+
+/** A journal is closed and a new one started once it holds this much and all of it is applied. */
+const ROTATE_BYTES = 32 * 1024 * 1024;
+const HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class HitJournal {
+  private fd = -1;
+  private bytes = 0;
+  private current = '';
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.open();
+  }
+
+  /** This journal's name (its file's, without `.log`), the key of its row in tracking_journals. */
+  get id(): string {
+    return this.current;
+  }
+
+  private open(): void {
+    this.current = `${HOST}-${process.pid}-${randomBytes(6).toString('hex')}`;
+    this.fd = openSync(path.join(this.dir, `${this.current}.log`), 'a', 0o600);
+    this.bytes = 0;
+  }
+
+  /** Appends lines (each ending in a newline) in one write. */
+  append(text: string): void {
+    const buf = Buffer.from(text);
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off);
+    this.bytes += buf.length;
+  }
+
+  get full(): boolean {
+    return this.bytes >= ROTATE_BYTES;
+  }
+
+  /** Deletes this journal (everything in it is applied) and starts a new one; answers the old id. */
+  rotate(): string {
+    const old = this.retire();
+    this.open();
+    return old;
+  }
+
+  /** Closes and deletes the journal (everything in it is applied); answers its id. */
+  retire(): string {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    unlinkSync(path.join(this.dir, `${this.current}.log`));
+    return this.current;
+  }
+
+  /** Journals left by processes of this host that are gone (killed, crashed). */
+  static orphans(dir: string): { id: string; file: string }[] {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    const out: { id: string; file: string }[] = [];
+    for (const name of names) {
+      const m = /^(.+)-(\d+)-[0-9a-f]+\.log$/.exec(name);
+      if (!m || m[1] !== HOST) continue;
+      const pid = Number(m[2]);
+      if (pid === process.pid || alive(pid)) continue;
+      out.push({ id: name.slice(0, -4), file: path.join(dir, name) });
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** The lines of a journal file, in order (a last line cut short is left out). */
+  static read(file: string): JournalLine[] {
+    const out: JournalLine[] = [];
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (!line) continue;
+      let a: unknown;
+      try {
+        a = JSON.parse(line);
+      } catch {
+        break; // a torn last line
+      }
+      if (!Array.isArray(a) || typeof a[0] !== 'number') break;
+      out.push({ seq: a[0], flags: a[1] as number, event: a.slice(2) });
+    }
+    return out;
+  }
+
+  static remove(file: string): void {
+    try {
+      unlinkSync(file);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** A journal line for a hit. */
+export function journalLine(seq: number, flags: number, event: readonly unknown[]): string {
+  return JSON.stringify([seq, flags, ...event]) + '\n';
+}

@@ -1,0 +1,70 @@
+/**
+ * The hit journal: a journal left by a process that is gone is applied from where the database
+ * says it got to (each hit once), then deleted; journals of live processes are left alone; a
+ * line cut short at the end is ignored; a clean shutdown leaves no journal behind.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { JOURNAL_FLAGS, journalLine } from '../src/core/tracking/journal.ts';
+import { createTestApp, type TestApp } from './helpers/app.ts';
+import { BROWSER_UA, countersOf, eventsOf, trackingFixture, trackingServer, victimRow } from './tracking-factories.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t?.close());
+
+const dir = () => path.join(t.config.dataDir, 'tracking-journal');
+const host = hostname().replace(/[^A-Za-z0-9.-]/g, '_');
+
+/** A pid no process has (above Linux's pid_max). */
+const GONE_PID = 4_194_305;
+
+it('applies a dead process journal from its watermark, each hit once, and deletes it', async () => {
+  const f = await trackingFixture(t, { victims: 3 });
+  const time = new Date().toISOString();
+  const event = (victimId: number, kind: string) => [f.clientId, f.campaignId, f.scenarioId, victimId, kind, time, 'human', '[]', '203.0.113.9', '', BROWSER_UA, 'Windows', 'Chrome', '', '{}'];
+  const id = `${host}-${GONE_PID}-0a0b0c`;
+  mkdirSync(dir(), { recursive: true });
+  const lines = [
+    journalLine(1, 0, event(f.victimIds[0], 'open')),
+    journalLine(2, JOURNAL_FLAGS.succeeds, event(f.victimIds[0], 'click')),
+    journalLine(3, 0, event(f.victimIds[1], 'open')),
+    journalLine(5, 0, event(f.victimIds[2], 'open')),
+  ];
+  // The database already has the first hit (the process applied it before it died), and the
+  // last line was cut short by a power cut.
+  await t.core.database.db.insertInto('tracking_journals').values({ id, seq: 1, updated_at: time }).execute();
+  writeFileSync(path.join(dir(), `${id}.log`), lines.join('') + '[6,0,[1,2');
+  // A live process's journal (this one's pid) is not touched.
+  const live = `${host}-${process.pid}-0d0e0f.log`;
+  writeFileSync(path.join(dir(), live), journalLine(1, 0, event(f.victimIds[2], 'open')));
+
+  expect(await t.core.tracking.recover()).toBe(3);
+  expect(readdirSync(dir()).sort()).toEqual([live]);
+  expect(await t.core.database.db.selectFrom('tracking_journals').selectAll().where('id', '=', id).execute()).toEqual([]);
+  expect((await eventsOf(t, f.victimIds[0])).map((e) => e.type)).toEqual(['click']);
+  const v0 = await victimRow(t, f.victimIds[0]);
+  expect([v0.opened_at, v0.clicked_at, v0.succeeded_at, v0.clicks, v0.opens]).toEqual([time, time, time, 1, 0]);
+  expect((await victimRow(t, f.victimIds[2])).opens).toBe(1);
+  const c = await countersOf(t, f.scenarioId);
+  expect([c.opened, c.clicked, c.succeeded]).toEqual([3, 1, 1]);
+  // Nothing left to do the second time.
+  expect(await t.core.tracking.recover()).toBe(0);
+});
+
+it('a clean shutdown applies everything and deletes its journal', async () => {
+  const f = await trackingFixture(t, { victims: 2 });
+  const srv = await trackingServer(t);
+  const res = await srv.inject({ method: 'GET', url: `/o/${f.tokens[0]}.gif`, headers: { 'user-agent': BROWSER_UA } });
+  expect(res.statusCode).toBe(200);
+  const mine = () => readdirSync(dir()).filter((n) => n.includes(`-${process.pid}-`) && !n.endsWith('0d0e0f.log'));
+  expect(mine()).toHaveLength(1);
+  await srv.close();
+  expect(mine()).toHaveLength(0);
+  expect((await victimRow(t, f.victimIds[0])).opens).toBe(1);
+  expect(await t.core.database.db.selectFrom('tracking_journals').selectAll().execute()).toEqual([]);
+});
