@@ -46,6 +46,8 @@ interface LoadResult {
   errors: number;
   timeouts: number;
   p99: number;
+  /** CPU time (µs) the load generator used during the run. */
+  loadCpu: number;
 }
 
 // ---- the load generator (child process) ------------------------------------------------------
@@ -65,6 +67,7 @@ async function loadMode(url: string, pathsFile: string, seconds: number): Promis
   // (building each request anew costs the load generator more than the bare server spends).
   const slice = Math.ceil(paths.length / CONNECTIONS);
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -82,6 +85,7 @@ async function loadMode(url: string, pathsFile: string, seconds: number): Promis
     errors: result.errors,
     timeouts: result.timeouts,
     p99: result.latency.p99,
+    loadCpu: ((u) => u.user + u.system)(process.cpuUsage(cpuBefore)),
   };
   process.stdout.write(JSON.stringify(out));
 }
@@ -154,6 +158,21 @@ async function main(): Promise<void> {
         ).n,
       );
 
+    /** CPU time (µs) of each of this process's threads, by thread id. */
+    const perThread = (): Map<string, number> => {
+      const out = new Map<string, number>();
+      try {
+        for (const tid of readdirSync('/proc/self/task')) {
+          const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
+          out.set(tid, ((Number(x[11]) + Number(x[12])) * 1e6) / CLOCK_TICKS);
+        }
+      } catch {
+        // not Linux
+      }
+      return out;
+    };
+
     /** CPU time (µs) of this process's main thread (the event loop) and of all its threads, from /proc (Linux; zeros elsewhere). */
     const threadCpu = (): { main: number; all: number } => {
       const out = { main: 0, all: 0 };
@@ -178,11 +197,17 @@ async function main(): Promise<void> {
       const before = type ? await events(type) : 0;
       const cpu = process.cpuUsage();
       const threads = threadCpu();
+      const tids = perThread();
       const r = await load(base, paths, SECONDS, dir);
       const used = process.cpuUsage(cpu);
       const threadsAfter = threadCpu();
       await core.tracking.flush();
       const rows = type ? (await events(type)) - before : undefined;
+      // BENCH_THREADS=1: every thread's CPU per answered request (the event loop is the process id).
+      if (process.env.BENCH_THREADS) {
+        const split = [...perThread()].map(([tid, us]) => [tid, (us - (tids.get(tid) ?? 0)) / (r.ok + r.non2xx || 1)] as const).filter(([, us]) => us >= 0.5);
+        console.log(`    threads (µs/req): ${split.map(([tid, us]) => `${Number(tid) === process.pid ? 'loop' : tid} ${us.toFixed(1)}`).join(', ')}`);
+      }
       runs.push({ name, r, type, rows });
       // CPU time of this process (the servers) per answered request: less noisy than req/s on a busy machine.
       const answered = r.ok + r.non2xx || 1;
@@ -191,7 +216,7 @@ async function main(): Promise<void> {
       const loop = (threadsAfter.main - threads.main) / answered;
       console.log(
         `  ${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   server CPU ${perRequest.toFixed(0).padStart(3)} µs/req ` +
-          `(event loop ${loop.toFixed(0)})   2xx ${r.ok}   non-2xx ${r.non2xx}   errors ${r.errors}`,
+          `(event loop ${loop.toFixed(0)})   load generator CPU ${(r.loadCpu / answered).toFixed(0)} µs/req   2xx ${r.ok}   non-2xx ${r.non2xx}   errors ${r.errors}`,
       );
     };
     const only = (process.env.BENCH_ONLY ?? 'a,b,c').split(',');

@@ -23,35 +23,35 @@
  * - os, browser, ip, proxy_ip and country on the victim are those of its latest human hit.
  */
 
+import { createRequire } from 'node:module';
+import type * as HitPlan from './hit-plan.cjs';
+
 export const HIT_KINDS = ['open', 'click', 'submit', 'download', 'file_data', 'report'] as const;
 export type HitKind = (typeof HIT_KINDS)[number];
 
 export type Milestone = 'opened' | 'clicked' | 'reported';
 
+// The tables live in hit-plan.cjs, beside the one function that applies them (planHits), which
+// also runs on the SQLite writer thread.
+const plan = createRequire(import.meta.url)('./hit-plan.cjs') as typeof HitPlan;
+
 /** Which first-time transitions a human hit of each kind causes (besides succeeded). */
-export const IMPLIES: Readonly<Record<HitKind, readonly Milestone[]>> = {
-  open: ['opened'],
-  click: ['opened', 'clicked'],
-  submit: ['opened', 'clicked'],
-  download: ['opened', 'clicked'],
-  file_data: ['opened'],
-  report: ['reported'],
-};
+export const IMPLIES: Readonly<Record<HitKind, readonly Milestone[]>> = plan.IMPLIES;
 
 /** The success_action a hit kind can satisfy. */
-export const SUCCEEDS_BY: Readonly<Partial<Record<HitKind, string>>> = {
-  click: 'click',
-  submit: 'post',
-  download: 'download',
-  file_data: 'file_data',
-};
+export const SUCCEEDS_BY: Readonly<Partial<Record<HitKind, string>>> = plan.SUCCEEDS_BY;
 
 /** Hits made by the person's browser: the ones `vulnerable` is judged from. */
-export const BROWSER_HITS: ReadonlySet<HitKind> = new Set<HitKind>(['click', 'submit', 'download']);
+export const BROWSER_HITS: ReadonlySet<HitKind> = new Set<HitKind>(plan.BROWSER_HITS);
 
 /** The per-victim count a hit kind increments. */
-export const VICTIM_COUNT: Readonly<Partial<Record<HitKind, 'opens' | 'clicks' | 'submits'>>> = {
-  open: 'opens',
-  click: 'clicks',
-  submit: 'submits',
-};
+export const VICTIM_COUNT: Readonly<Partial<Record<HitKind, 'opens' | 'clicks' | 'submits'>>> = plan.VICTIM_COUNT;
+
+/** What a journal line's flags say about a hit, besides its event row. */
+export const HIT_FLAGS = plan.FLAGS;
+
+/** What a batch of hits writes (see hit-plan.cjs). */
+export const planHits = plan.planHits;
+
+/** The path of hit-plan.cjs, for the SQLite writer thread to load. */
+export const HIT_PLAN_MODULE = createRequire(import.meta.url).resolve('./hit-plan.cjs');

@@ -22,9 +22,10 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { HIT_FLAGS } from './hits.ts';
 
 /** What a line's flags say about the hit, besides its event row. */
-export const JOURNAL_FLAGS = { succeeds: 1, invalid: 2, vulnerable: 4 } as const;
+export const JOURNAL_FLAGS = HIT_FLAGS;
 
 export interface JournalLine {
   seq: number;

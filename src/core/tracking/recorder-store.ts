@@ -32,6 +32,7 @@ import { Worker } from 'node:worker_threads';
 import type { Dialect } from '../../db/index.ts';
 import type { DB } from '../../db/schema.ts';
 import type { CountDeltas } from '../stats/counters.ts';
+import { HIT_PLAN_MODULE } from './hits.ts';
 import { WriterThread } from './recorder-writer.ts';
 
 /** The victim columns a hit can change. */
@@ -104,10 +105,17 @@ export interface RecorderStore {
   writeIfUnchanged(withPerson: boolean, expected: VictimRecord[], writes: BatchWrites): Promise<boolean>;
   /** The victims that exist among `ids`, read without a lock (a batch then writes them with writeIfUnchanged). */
   read(ids: number[], withPerson: boolean): Promise<VictimRecord[]>;
+  /**
+   * Stores that apply hits by themselves: reads the victims, plans (planHits) and writes in one
+   * transaction, from the hits' journal lines; answers how many events were written.
+   */
+  applyLines?(text: string, journal: { id: string; seq: number } | undefined): Promise<number>;
   close(): void;
 }
 
 const STATE_COLUMNS = ['id', 'opened_at', 'clicked_at', 'succeeded_at', 'reported_at', 'vulnerable', 'opens', 'clicks', 'submits', 'os', 'browser', 'ip', 'proxy_ip', 'country'] as const;
+/** The state columns a repeated hit can change (not the milestones, nor vulnerable). */
+const TOUCH_COLUMNS = ['opens', 'clicks', 'submits', 'os', 'browser', 'ip', 'proxy_ip', 'country'];
 const FACT_COLUMNS = ['client_id', 'campaign_id', 'scenario_id', 'language_id', 'submitted_at'];
 const PERSON_COLUMNS = ['email', 'name', 'firstname', 'lastname', 'phone', 'staff_type', 'location', 'division', 'custom_fields'];
 const EVENT_COLUMNS = ['client_id', 'campaign_id', 'scenario_id', 'victim_id', 'type', 'time', 'verdict', 'reasons', 'ip', 'proxy_ip', 'user_agent', 'os', 'browser', 'country', 'data'];
@@ -194,6 +202,12 @@ export class SqliteRecorderStore implements RecorderStore {
         bump: LITE.bump,
         journal: LITE.journal,
         read: { plain: LITE.record(false), person: LITE.record(true) },
+        readState: `select ${STATE_COLUMNS.join(', ')} from victims where id = ?`,
+        touchVictim: `update victims set updated_at = ?, ${TOUCH_COLUMNS.map((c) => `${c} = ?`).join(', ')} where id = ?`,
+        touchColumns: TOUCH_COLUMNS,
+        stateColumns: STATE_COLUMNS,
+        hitCounters: HIT_COUNTERS,
+        planModule: HIT_PLAN_MODULE,
       });
       this.checkpointer ??= startCheckpointer(this.file);
     }
@@ -219,6 +233,13 @@ export class SqliteRecorderStore implements RecorderStore {
       if (row) out.push(recordOf(row, columns));
     }
     return out;
+  }
+
+  /** On the writer thread, which holds the write lock from its reads to its commit: nothing to compare. */
+  async applyLines(text: string, journal: { id: string; seq: number } | undefined): Promise<number> {
+    const updatedAt = new Date().toISOString();
+    const writer = this.writer();
+    return this.db.connection().execute(async () => writer.apply({ text, journal: journal ? [journal.id, journal.seq, updatedAt] : null, updatedAt }));
   }
 
   async run(ids: number[], withPerson: boolean, plan: BatchPlan): Promise<void> {

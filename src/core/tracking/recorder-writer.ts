@@ -28,6 +28,27 @@ export interface WriterStatements {
   bump: string;
   /** Parameters: journal id, seq, updated_at. */
   journal: string;
+  /** A victim's state columns (STATE_COLUMNS) by id, as an object. */
+  readState: string;
+  /**
+   * A repeated hit's update: updated_at, then the `touchColumns`, then id. It leaves the
+   * milestones alone, so that SQLite does not rewrite the index entries that depend on them.
+   */
+  touchVictim: string;
+  touchColumns: readonly string[];
+  /** Column order of updateVictim's state parameters (id first) and of bump's counters. */
+  stateColumns: readonly string[];
+  hitCounters: readonly string[];
+  /** hit-plan.cjs: planHits, which the thread runs between its reads and its writes. */
+  planModule: string;
+}
+
+/** Hits to apply, as journal lines: the thread reads their victims, plans (planHits) and writes, in one transaction. */
+export interface WriterApply {
+  text: string;
+  /** journal parameters, or null. */
+  journal: unknown[] | null;
+  updatedAt: string;
 }
 
 export interface WriterBatch {
@@ -43,7 +64,7 @@ export interface WriterBatch {
   journal: unknown[] | null;
 }
 
-type Request = { op: 'write' } & WriterBatch;
+type Request = ({ op: 'write' } & WriterBatch) | ({ op: 'apply' } & WriterApply);
 
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -57,11 +78,26 @@ db.pragma('busy_timeout = 5000');
 db.pragma('foreign_keys = ON');
 // Checkpoints run on a thread of their own (recorder-store.ts).
 db.pragma('wal_autocheckpoint = 0');
+// The pages hits touch (victims, the events' index by victim) stay in memory: 64 MB of cache, and
+// reads straight from the file's mapping instead of a read() per page.
+db.pragma('cache_size = -65536');
+db.pragma('mmap_size = 268435456');
 const read = { plain: db.prepare(s.read.plain).raw(true), person: db.prepare(s.read.person).raw(true) };
 const insertEvent = db.prepare(s.insertEvent);
 const updateVictim = db.prepare(s.updateVictim);
 const bump = db.prepare(s.bump);
 const journal = db.prepare(s.journal);
+const readState = db.prepare(s.readState);
+const touchVictim = db.prepare(s.touchVictim);
+const MILESTONES = s.stateColumns.filter((c) => !s.touchColumns.includes(c) && c !== 'id');
+const { planHits } = require(s.planModule);
+
+// The victims' state as this connection last wrote or read it. Exact as long as no other
+// connection committed since: PRAGMA data_version (read inside the write lock) says so, and
+// when it changed the cache is dropped and the victims are read again.
+const states = new Map();
+const MAX_STATES = 50000;
+let dataVersion = -1;
 
 function same(a, b) {
   if (!a || a.length !== b.length) return false;
@@ -84,9 +120,66 @@ function write(m) {
     for (const c of m.counters) bump.run(c);
     if (m.journal) journal.run(m.journal);
     db.exec('commit');
+    // Victims written here are not in apply()'s cache as they are now.
+    states.clear();
     return true;
   } catch (err) {
     if (db.inTransaction) db.exec('rollback');
+    throw err;
+  }
+}
+
+function apply(m) {
+  const entries = [];
+  for (const line of m.text.split('\\n')) {
+    if (!line) continue;
+    const a = JSON.parse(line);
+    entries.push({ flags: a[1], event: a.slice(2) });
+  }
+  db.exec('begin immediate');
+  try {
+    const version = db.pragma('data_version', { simple: true });
+    if (version !== dataVersion) states.clear();
+    dataVersion = version;
+    const before = new Map();
+    const w = planHits(entries, (id) => {
+      let r = states.get(id);
+      if (r === undefined) r = readState.get(id);
+      if (r) before.set(id, r);
+      return r;
+    });
+    for (const e of w.events) insertEvent.run(e);
+    for (const v of w.victims) {
+      const was = before.get(v.id);
+      const row = [m.updatedAt];
+      if (MILESTONES.every((c) => v[c] === was[c])) {
+        for (const c of s.touchColumns) row.push(v[c]);
+        row.push(v.id);
+        touchVictim.run(row);
+        continue;
+      }
+      for (let i = 1; i < s.stateColumns.length; i++) row.push(v[s.stateColumns[i]]);
+      row.push(v.id);
+      updateVictim.run(row);
+    }
+    for (const c of w.counters) {
+      const row = [c.key.clientId, c.key.campaignId, c.key.scenarioId];
+      for (const n of s.hitCounters) row.push(c.deltas[n] || 0);
+      bump.run(row);
+    }
+    if (m.journal) journal.run(m.journal);
+    db.exec('commit');
+    for (const [id, r] of before) states.set(id, r);
+    for (const v of w.victims) {
+      const r = {};
+      for (const c of s.stateColumns) r[c] = v[c];
+      states.set(v.id, r);
+    }
+    if (states.size > MAX_STATES) states.clear();
+    return w.events.length;
+  } catch (err) {
+    if (db.inTransaction) db.exec('rollback');
+    states.clear();
     throw err;
   }
 }
@@ -98,7 +191,8 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
-    parentPort.postMessage({ seq: m.seq, ok: write(m) });
+    if (m.op === 'apply') parentPort.postMessage({ seq: m.seq, recorded: apply(m) });
+    else parentPort.postMessage({ seq: m.seq, ok: write(m) });
   } catch (err) {
     parentPort.postMessage({ seq: m.seq, error: { message: String(err && err.message), code: err && err.code } });
   }
@@ -106,7 +200,7 @@ parentPort.on('message', (m) => {
 `;
 
 interface Waiting {
-  resolve: (v: { rows?: unknown[][]; ok?: boolean }) => void;
+  resolve: (v: { ok?: boolean; recorded?: number }) => void;
   reject: (e: unknown) => void;
 }
 
@@ -122,7 +216,7 @@ export class WriterThread {
       workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, statements },
     });
     this.worker.unref();
-    this.worker.on('message', (m: { seq: number; rows?: unknown[][]; ok?: boolean; error?: { message: string; code?: string } }) => {
+    this.worker.on('message', (m: { seq: number; ok?: boolean; recorded?: number; error?: { message: string; code?: string } }) => {
       const w = this.waiting.get(m.seq);
       if (!w) return;
       this.waiting.delete(m.seq);
@@ -144,6 +238,11 @@ export class WriterThread {
     return this.dead === null;
   }
 
+  /** Applies hits (reads their victims, plans, writes, commits); answers how many events it wrote. */
+  async apply(batch: WriterApply): Promise<number> {
+    return (await this.request({ op: 'apply', ...batch })).recorded ?? 0;
+  }
+
   /** Commits the batch unless a victim differs from `expected`; false (nothing written) if one does. */
   async write(batch: WriterBatch): Promise<boolean> {
     return (await this.request({ op: 'write', ...batch })).ok === true;
@@ -156,7 +255,7 @@ export class WriterThread {
     this.worker.postMessage({ op: 'close' });
   }
 
-  private request(req: Request): Promise<{ rows?: unknown[][]; ok?: boolean }> {
+  private request(req: Request): Promise<{ ok?: boolean; recorded?: number }> {
     if (this.dead) return Promise.reject(this.dead);
     return new Promise((resolve, reject) => {
       const seq = ++this.seq;

@@ -30,12 +30,11 @@
  * anyway) the hits go straight to the apply stage; they are still answered before they are
  * applied.
  */
-import type { CountDeltas } from '../stats/counters.ts';
 import { classifyHit, countryOf, type HitInput, type ScannerRangeMatcher, type Verdict } from './classify.ts';
-import { BROWSER_HITS, IMPLIES, SUCCEEDS_BY, VICTIM_COUNT, type HitKind } from './hits.ts';
+import { planHits, SUCCEEDS_BY, type HitKind } from './hits.ts';
 import { HitJournal, JOURNAL_FLAGS, journalLine, type JournalLine } from './journal.ts';
 import { contentFor, type LandingContent, type Person, type ScenarioCache, type ScenarioView, type TemplateContents } from './landing.ts';
-import type { BatchWrites, CounterKey, RecorderStore, VictimRecord, VictimState } from './recorder-store.ts';
+import type { BatchWrites, RecorderStore, VictimRecord, VictimState } from './recorder-store.ts';
 import { judgeSubmission, type FormFields } from './submission.ts';
 
 export interface Hit {
@@ -120,21 +119,27 @@ interface Entry {
   flags: number;
   /** The tracking_events row, EVENT_COLUMNS order. */
   event: unknown[];
+  /** Its journal line. */
+  line: string;
   /** The journal it is in (null: none). */
   journal: string | null;
   /** Once this entry is applied, every hit up to this seq is (hits that recorded nothing have a seq too). */
   cover: number;
 }
 
-// tracking_events row positions (EVENT_COLUMNS in recorder-store.ts).
-const E = { client: 0, campaign: 1, scenario: 2, victim: 3, type: 4, time: 5, verdict: 6, ip: 8, proxy: 9, os: 11, browser: 12, country: 13 } as const;
-const MILESTONE_COLUMN = { opened: 'opened_at', clicked: 'clicked_at', reported: 'reported_at' } as const;
+/** The victim's id in a tracking_events row (EVENT_COLUMNS in recorder-store.ts). */
+const VICTIM = 3;
 const MAX_USER_AGENT = 512;
 const EMPTY: ReadonlySet<string> = new Set();
 /** PostgreSQL: deadlock_detected, serialization_failure. */
 const RETRYABLE = new Set(['40P01', '40001']);
+/**
+ * Remembered facts (scenario, language, when the message went out, the person) are read again
+ * after this long: a re-sent message or an edited person shows within it.
+ */
+const FACTS_TTL_MS = 30_000;
 /** Least time between the starts of two apply transactions. */
-const APPLY_GATHER_MS = 10;
+const APPLY_GATHER_MS = 200;
 /** After a failed apply, the next attempt. */
 const APPLY_RETRY_MS = 1000;
 
@@ -154,6 +159,8 @@ export class HitRecorder {
   /** Covered by the batch being applied, beyond its own entries (hits that recorded nothing meanwhile). */
   private applyingCover = 0;
   private lastApply = 0;
+  /** Ends the apply's gathering wait (someone waits for the hits, or the batch is full). */
+  private wake: (() => void) | null = null;
   /** The last seq given to a hit, and the highest seq up to which every hit is applied. */
   private lastSeq = 0;
   private appliedSeq = 0;
@@ -168,6 +175,8 @@ export class HitRecorder {
    * write's transaction, that the victim is still so.
    */
   private readonly victims = new Map<number, VictimRecord>();
+  /** When each remembered victim was last read or written (facts older than FACTS_TTL_MS are read again). */
+  private readonly seenAt = new Map<number, number>();
   private readonly maxKnown: number;
   readonly stats: RecorderStats = { batches: 0, hits: 0, recorded: 0, largestBatch: 0, fromMemory: 0, journaled: 0 };
 
@@ -178,7 +187,7 @@ export class HitRecorder {
     private readonly options: RecorderOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
-    this.maxApply = options.maxApply ?? 2000;
+    this.maxApply = options.maxApply ?? 10_000;
     this.maxKnown = options.maxKnownVictims ?? 20_000;
   }
 
@@ -210,7 +219,10 @@ export class HitRecorder {
   flush(): Promise<void> {
     const seq = this.lastSeq;
     if (this.appliedSeq >= seq) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ seq, resolve }));
+    return new Promise((resolve) => {
+      this.waiters.push({ seq, resolve });
+      this.wake?.();
+    });
   }
 
   /** Hits received and not yet applied. */
@@ -223,7 +235,9 @@ export class HitRecorder {
    * before this process records anything; resolves once they are in the database.
    */
   async recover(journalId: string, lines: JournalLine[], appliedUpTo: number): Promise<number> {
-    const entries = lines.filter((l) => l.seq > appliedUpTo).map((l) => ({ seq: l.seq, flags: l.flags, event: l.event, journal: journalId, cover: 0 }));
+    const entries = lines
+      .filter((l) => l.seq > appliedUpTo)
+      .map((l) => ({ seq: l.seq, flags: l.flags, event: l.event, line: journalLine(l.seq, l.flags, l.event), journal: journalId, cover: 0 }));
     if (!entries.length) return 0;
     this.applyQueue.push(...entries);
     const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
@@ -258,13 +272,14 @@ export class HitRecorder {
           let text = '';
           for (const e of entries) {
             e.journal = this.journal.id;
-            text += journalLine(e.seq, e.flags, e.event);
+            text += e.line;
           }
           this.journal.append(text);
         }
         this.stats.journaled++;
         entries[entries.length - 1].cover = cover;
-        this.applyQueue.push(...entries);
+        for (const e of entries) this.applyQueue.push(e);
+        if (this.applyQueue.length >= this.maxApply) this.wake?.();
         this.kickApply();
       } else {
         this.covered(cover);
@@ -293,7 +308,10 @@ export class HitRecorder {
     this.appliedSeq = seq;
     if (!this.waiters.length) return;
     const still: typeof this.waiters = [];
-    for (const w of this.waiters) (w.seq <= seq ? w.resolve() : still.push(w));
+    for (const w of this.waiters) {
+      if (w.seq <= seq) w.resolve();
+      else still.push(w);
+    }
     this.waiters = still;
   }
 
@@ -301,7 +319,7 @@ export class HitRecorder {
   private async classify(batch: Pending[]): Promise<{ outcomes: Map<Pending, HitOutcome>; entries: Entry[] }> {
     const ids = [...new Set(batch.map((p) => p.hit.victimId))].sort((a, b) => a - b);
     const withPerson = batch.some((p) => p.hit.page);
-    const known = this.known(ids, withPerson);
+    const known = this.known(ids, withPerson, Date.now() - FACTS_TTL_MS);
     let records = known.records;
     if (known.missing.length) {
       const read = await this.store.read(known.missing, withPerson);
@@ -347,16 +365,12 @@ export class HitRecorder {
           : null;
       const valid = submission?.valid ?? true;
       const succeeds = SUCCEEDS_BY[hit.kind] === s.successAction && valid;
-      entries.push({
-        seq: p.seq,
-        flags: (succeeds ? JOURNAL_FLAGS.succeeds : 0) | (valid ? 0 : JOURNAL_FLAGS.invalid) | (verdict.vulnerable ? JOURNAL_FLAGS.vulnerable : 0),
-        event: [
-          s.clientId, s.campaignId, s.id, v.id, hit.kind, time, verdict.verdict, JSON.stringify(verdict.reasons), hit.ip, hit.proxyIp,
-          header(hit.headers, 'user-agent').slice(0, MAX_USER_AGENT), verdict.os, verdict.browser, countryOf(hit.ip), submission ? JSON.stringify(submission.data) : '{}',
-        ],
-        journal: null,
-        cover: p.seq,
-      });
+      const flags = (succeeds ? JOURNAL_FLAGS.succeeds : 0) | (valid ? 0 : JOURNAL_FLAGS.invalid) | (verdict.vulnerable ? JOURNAL_FLAGS.vulnerable : 0);
+      const event = [
+        s.clientId, s.campaignId, s.id, v.id, hit.kind, time, verdict.verdict, JSON.stringify(verdict.reasons), hit.ip, hit.proxyIp,
+        header(hit.headers, 'user-agent').slice(0, MAX_USER_AGENT), verdict.os, verdict.browser, countryOf(hit.ip), submission ? JSON.stringify(submission.data) : '{}',
+      ];
+      entries.push({ seq: p.seq, flags, event, line: journalLine(p.seq, flags, event), journal: null, cover: p.seq });
       outcomes.set(p, {
         found: true,
         victimId: v.id,
@@ -382,10 +396,17 @@ export class HitRecorder {
 
   private async applyAll(): Promise<void> {
     while (this.applyQueue.length) {
-      // Under load, a batch gathers for APPLY_GATHER_MS: fewer, larger transactions (each victim's
-      // page and the counter row written once for many hits).
+      // Under load, a batch gathers for up to APPLY_GATHER_MS: fewer, larger transactions (each
+      // victim's row, its pages and the counter rows written once for many hits). Not while
+      // someone waits for the hits (flush()), nor once a batch is full.
       const since = Date.now() - this.lastApply;
-      if (since < APPLY_GATHER_MS && this.applyQueue.length < this.maxApply) await new Promise((r) => setTimeout(r, APPLY_GATHER_MS - since));
+      if (since < APPLY_GATHER_MS && this.applyQueue.length < this.maxApply && !this.waiters.length && !this.drainWaiters.length) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, APPLY_GATHER_MS - since).unref();
+        });
+        this.wake = null;
+      }
       this.lastApply = Date.now();
       // Consecutive entries of one journal: the watermark written with them is that journal's.
       const journal = this.applyQueue[0].journal;
@@ -425,8 +446,14 @@ export class HitRecorder {
   private async apply(batch: Entry[], journal: string | null): Promise<void> {
     this.stats.batches++;
     if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
-    const ids = [...new Set(batch.map((e) => e.event[E.victim] as number))].sort((a, b) => a - b);
+    const ids = [...new Set(batch.map((e) => e.event[VICTIM] as number))].sort((a, b) => a - b);
     const mark = journal ? { id: journal, seq: batch[batch.length - 1].seq } : undefined;
+    if (this.store.applyLines) {
+      let text = '';
+      for (const e of batch) text += e.line;
+      this.stats.recorded += await this.store.applyLines(text, mark);
+      return;
+    }
     // Plan from the victims as this process last read or wrote them (reading only those it has
     // not seen), and write only if they are still so: one round trip, or one writer-thread
     // request, for a batch of repeated hits.
@@ -465,12 +492,12 @@ export class HitRecorder {
   }
 
   /** The victims as this process last saw them (with the person's columns when needed), and the ids it has not seen. */
-  private known(ids: number[], withPerson: boolean): { records: VictimRecord[]; missing: number[] } {
+  private known(ids: number[], withPerson: boolean, seenSince = 0): { records: VictimRecord[]; missing: number[] } {
     const records: VictimRecord[] = [];
     const missing: number[] = [];
     for (const id of ids) {
       const r = this.victims.get(id);
-      if (!r || (withPerson && r.email === undefined)) missing.push(id);
+      if (!r || (withPerson && r.email === undefined) || (seenSince && (this.seenAt.get(id) ?? 0) < seenSince)) missing.push(id);
       else records.push(r);
     }
     return { records, missing };
@@ -480,10 +507,13 @@ export class HitRecorder {
     // Delete first: re-inserted entries go to the end, so the oldest are the first evicted.
     this.victims.delete(r.id);
     this.victims.set(r.id, r);
-    if (this.victims.size > this.maxKnown) for (const id of this.victims.keys()) {
-      if (this.victims.size <= this.maxKnown) break;
-      this.victims.delete(id);
-    }
+    this.seenAt.set(r.id, Date.now());
+    if (this.victims.size > this.maxKnown)
+      for (const id of this.victims.keys()) {
+        if (this.victims.size <= this.maxKnown) break;
+        this.victims.delete(id);
+        this.seenAt.delete(id);
+      }
   }
 
   /** Keeps the victims a batch was planned from, with what it wrote to them (and the person's columns, when known). */
@@ -499,81 +529,16 @@ export class HitRecorder {
     }
   }
 
-  /** What applying a batch writes, from the victims as read: the rules of hits.ts. Pure. */
+  /** What applying a batch writes, from the victims as read: the rules of hits.ts (planHits). Pure. */
   private plan(batch: Entry[], records: VictimRecord[], mark?: { id: string; seq: number }): BatchWrites {
     const victims = new Map<number, VictimRecord>();
     for (const r of records) victims.set(r.id, r);
-    const events: unknown[][] = [];
-    const states = new Map<number, VictimState>();
-    const deltas = new Map<string, { key: CounterKey; deltas: CountDeltas }>();
-    for (const { event, flags } of batch) {
-      const v = victims.get(event[E.victim] as number);
-      // The victim is gone (its campaign was deleted meanwhile): so are its events.
-      if (!v) continue;
-      events.push(event);
-      const kind = event[E.type] as HitKind;
-      const time = event[E.time] as string;
-      const key: CounterKey = { clientId: event[E.client] as number, campaignId: event[E.campaign] as number, scenarioId: event[E.scenario] as number };
-      const k = `${key.campaignId}:${key.scenarioId}`;
-      let entry = deltas.get(k);
-      if (!entry) deltas.set(k, (entry = { key, deltas: {} }));
-      const d = entry.deltas;
-      if (event[E.verdict] !== 'human') {
-        d.automated_hits = (d.automated_hits ?? 0) + 1;
-        continue;
-      }
-      let st = states.get(v.id);
-      if (!st) states.set(v.id, (st = stateOf(v)));
-      for (const m of IMPLIES[kind]) {
-        const col = MILESTONE_COLUMN[m];
-        if (st[col] === null) {
-          st[col] = time;
-          d[m] = (d[m] ?? 0) + 1;
-        }
-      }
-      const count = VICTIM_COUNT[kind];
-      if (count) st[count]++;
-      if (flags & JOURNAL_FLAGS.succeeds && st.succeeded_at === null) {
-        st.succeeded_at = time;
-        d.succeeded = (d.succeeded ?? 0) + 1;
-      }
-      if (flags & JOURNAL_FLAGS.invalid) d.invalid_submits = (d.invalid_submits ?? 0) + 1;
-      if (BROWSER_HITS.has(kind) && flags & JOURNAL_FLAGS.vulnerable && !st.vulnerable) {
-        st.vulnerable = 1;
-        d.vulnerable = (d.vulnerable ?? 0) + 1;
-      }
-      if (event[E.os]) st.os = event[E.os] as string;
-      if (event[E.browser]) st.browser = event[E.browser] as string;
-      st.ip = event[E.ip] as string;
-      st.proxy_ip = event[E.proxy] as string;
-      st.country = event[E.country] as string;
-    }
-    // Counter rows in a fixed order, so that concurrent batches cannot deadlock on them.
-    const counters = [...deltas.values()].sort((a, b) => a.key.campaignId - b.key.campaignId || a.key.scenarioId - b.key.scenarioId);
-    return { events, victims: [...states.values()], counters, updatedAt: new Date().toISOString(), journal: mark };
+    const { events, victims: changed, counters } = planHits(batch, (id) => victims.get(id));
+    return { events, victims: changed, counters, updatedAt: new Date().toISOString(), journal: mark };
   }
 }
 
 const PERSON_KEYS = ['email', 'name', 'firstname', 'lastname', 'phone', 'staff_type', 'location', 'division', 'custom_fields'] as const;
-
-function stateOf(v: VictimRecord): VictimState {
-  return {
-    id: v.id,
-    opened_at: v.opened_at,
-    clicked_at: v.clicked_at,
-    succeeded_at: v.succeeded_at,
-    reported_at: v.reported_at,
-    vulnerable: v.vulnerable,
-    opens: v.opens,
-    clicks: v.clicks,
-    submits: v.submits,
-    os: v.os,
-    browser: v.browser,
-    ip: v.ip,
-    proxy_ip: v.proxy_ip,
-    country: v.country,
-  };
-}
 
 function personOf(v: VictimRecord): Person {
   return {
