@@ -6,13 +6,17 @@
  *   (b) Decoy's open pixel  GET /o/<token>.gif;
  *   (c) Decoy's click       GET /l/<token> (records the click, answers the landing page);
  * every request a different victim's token (a campaign of 10,000 victims), a browser user
- * agent (so every hit is human and moves its victim and the counters). After each Decoy run the
- * event rows are counted: every 2xx answer must be in the database (there can be a few more
- * rows than 2xx answers: hits committed while autocannon was already stopping).
+ * agent (so every hit is human and moves its victim and the counters). A 2xx answer means the
+ * hit is durably recorded: in the process's hit journal (DECOY_TRACKING_JOURNAL=on, the default
+ * with SQLite) or committed to the database (off, the default with PostgreSQL). After each Decoy
+ * run the recorder is flushed and the event rows are counted: every 2xx answer must be in the
+ * database (there can be a few more rows than 2xx answers: hits recorded while autocannon was
+ * already stopping).
  *
  *   node --import tsx bench/tracking.ts                       # a temporary SQLite file
  *   DECOY_BENCH_DATABASE_URL=postgres://... node --import tsx bench/tracking.ts
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_VICTIMS=10000 BENCH_ONLY=a,b,c (defaults)
+ *   DECOY_TRACKING_JOURNAL=auto|on|off (default auto); BENCH_THREADS=1 prints every thread's CPU per request
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -119,6 +123,7 @@ async function main(): Promise<void> {
       DECOY_SECRET: randomBytes(24).toString('base64url'),
       DECOY_DATABASE_URL: isPg ? url : `sqlite:${path.join(dir, 'bench.db')}`,
       DECOY_LOG_LEVEL: 'silent',
+      DECOY_TRACKING_JOURNAL: process.env.DECOY_TRACKING_JOURNAL ?? 'auto',
     },
     { persistSecret: false },
   );
@@ -135,7 +140,7 @@ async function main(): Promise<void> {
     const { scenarioId, victimIds } = await campaign(core, VICTIMS);
     const tokens = victimIds.map((id) => core.tracking.tokens.token(id));
     console.log(
-      `database: ${database.dialect}${isPg ? ` (schema ${schema})` : ''}; node ${process.version}; ${VICTIMS} victims; ` +
+      `database: ${database.dialect}${isPg ? ` (schema ${schema})` : ''}; hit journal ${config.trackingJournal}; node ${process.version}; ${VICTIMS} victims; ` +
         `autocannon ${CONNECTIONS} connections, ${SECONDS} s per run (after ${WARMUP_SECONDS} s warm-up), each request a different victim`,
     );
 

@@ -31,9 +31,21 @@ export interface Config {
   logLevel: string;
   /** A worker holds claimed outbox rows this long; after a crash, another worker sends them then. */
   outboxLeaseSeconds: number;
+  /**
+   * Where a tracking hit is durably recorded before it is answered: `on`, this process's journal
+   * under dataDir (applied to the database within moments); `off`, the database itself (the
+   * answer waits for the commit); `auto`, on with SQLite, off with PostgreSQL.
+   */
+  trackingJournal: 'auto' | 'on' | 'off';
 }
 
 type Env = Record<string, string | undefined>;
+
+function parseJournal(value: string | undefined): Config['trackingJournal'] {
+  const v = value?.trim().toLowerCase() || 'auto';
+  if (v === 'auto' || v === 'on' || v === 'off') return v;
+  throw new ConfigError(`DECOY_TRACKING_JOURNAL: expected auto, on or off, got "${value}"`);
+}
 
 function parseAddr(name: string, value: string): Address {
   const m = /^(\[[0-9a-fA-F:]+\]|[^:]+):(\d{1,5})$/.exec(value.trim());
@@ -144,5 +156,6 @@ export function loadConfig(env: Env = process.env, options: { persistSecret?: bo
       : 3600,
     logLevel: env.DECOY_LOG_LEVEL?.trim() || 'warn',
     outboxLeaseSeconds: env.DECOY_OUTBOX_LEASE_SECONDS ? parsePositiveInt('DECOY_OUTBOX_LEASE_SECONDS', env.DECOY_OUTBOX_LEASE_SECONDS) : 120,
+    trackingJournal: parseJournal(env.DECOY_TRACKING_JOURNAL),
   };
 }

@@ -13,7 +13,8 @@ import { BROWSER_UA, countersOf, eventsOf, trackingFixture, trackingServer, vict
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  // The journal is on by default with SQLite only: on here for both databases.
+  t = await createTestApp({ DECOY_TRACKING_JOURNAL: 'on' });
 });
 afterAll(async () => t?.close());
 

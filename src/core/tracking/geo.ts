@@ -19,8 +19,17 @@ export function loadGeo(): void {
 
 /** ISO 3166-1 alpha-2 code ('US'); '' for private, loopback, reserved and unknown addresses. */
 export function countryOf(ip: string): string {
+  let c = recent.get(ip);
+  if (c !== undefined) return c;
   const a = plainAddress(ip);
   if (!a) return '';
   loadGeo();
-  return geo!.lookup(a.address)?.country ?? '';
+  c = geo!.lookup(a.address)?.country ?? '';
+  if (recent.size >= RECENT) recent.clear();
+  recent.set(ip, c);
+  return c;
 }
+
+/** Addresses looked up lately (a person's hits come from the same few addresses). */
+const recent = new Map<string, string>();
+const RECENT = 10_000;

@@ -127,6 +127,19 @@ interface Entry {
   cover: number;
 }
 
+const NO_EVENT: unknown[] = [];
+
+let isoAt = 0;
+let iso = '';
+/** The time as an ISO string, made once per millisecond (hits arrive thousands a second). */
+function isoNow(): string {
+  const t = Date.now();
+  if (t !== isoAt) {
+    isoAt = t;
+    iso = new Date(t).toISOString();
+  }
+  return iso;
+}
 /** The victim's id in a tracking_events row (EVENT_COLUMNS in recorder-store.ts). */
 const VICTIM = 3;
 const MAX_USER_AGENT = 512;
@@ -164,7 +177,7 @@ export class HitRecorder {
   /** The last seq given to a hit, and the highest seq up to which every hit is applied. */
   private lastSeq = 0;
   private appliedSeq = 0;
-  private waiters: { seq: number; resolve: () => void }[] = [];
+  private waiters: { seq: number; resolve: () => void; reject?: (err: unknown) => void }[] = [];
   private drainWaiters: (() => void)[] = [];
   private journal: HitJournal | null = null;
   private readonly maxBatch: number;
@@ -209,7 +222,7 @@ export class HitRecorder {
   /** Records a hit; resolves once it is in the journal (or once it is known that there is nothing to record). */
   record(hit: Hit): Promise<HitOutcome> {
     return new Promise<HitOutcome>((resolve, reject) => {
-      this.queue.push({ hit, seq: ++this.lastSeq, time: new Date().toISOString(), resolve, reject });
+      this.queue.push({ hit, seq: ++this.lastSeq, time: isoNow(), resolve, reject });
       this.stats.hits++;
       this.kick();
     });
@@ -278,13 +291,24 @@ export class HitRecorder {
         }
         this.stats.journaled++;
         entries[entries.length - 1].cover = cover;
-        for (const e of entries) this.applyQueue.push(e);
+        // A store that applies journal lines itself needs nothing else: the rows go, so that the
+        // entries waiting for the apply stay small for the garbage collector.
+        const linesOnly = this.store.applyLines !== undefined;
+        for (const e of entries) {
+          if (linesOnly) e.event = NO_EVENT;
+          this.applyQueue.push(e);
+        }
         if (this.applyQueue.length >= this.maxApply) this.wake?.();
         this.kickApply();
       } else {
         this.covered(cover);
       }
-      for (const p of batch) p.resolve(outcomes.get(p) ?? { found: false });
+      const answer = () => {
+        for (const p of batch) p.resolve(outcomes.get(p) ?? { found: false });
+      };
+      // With a journal the hits are durable now; without, once the database has them.
+      if (this.journal || !entries.length || this.appliedSeq >= cover) answer();
+      else this.waiters.push({ seq: cover, resolve: answer, reject: (err) => batch.forEach((p) => p.reject(err)) });
     } catch (err) {
       // Nothing of this batch is in the journal: its requests fail, and nothing is left half-recorded.
       for (const p of batch) p.reject(err);
@@ -367,7 +391,7 @@ export class HitRecorder {
       const succeeds = SUCCEEDS_BY[hit.kind] === s.successAction && valid;
       const flags = (succeeds ? JOURNAL_FLAGS.succeeds : 0) | (valid ? 0 : JOURNAL_FLAGS.invalid) | (verdict.vulnerable ? JOURNAL_FLAGS.vulnerable : 0);
       const event = [
-        s.clientId, s.campaignId, s.id, v.id, hit.kind, time, verdict.verdict, JSON.stringify(verdict.reasons), hit.ip, hit.proxyIp,
+        s.clientId, s.campaignId, s.id, v.id, hit.kind, time, verdict.verdict, verdict.reasons.length ? JSON.stringify(verdict.reasons) : '[]', hit.ip, hit.proxyIp,
         header(hit.headers, 'user-agent').slice(0, MAX_USER_AGENT), verdict.os, verdict.browser, countryOf(hit.ip), submission ? JSON.stringify(submission.data) : '{}',
       ];
       entries.push({ seq: p.seq, flags, event, line: journalLine(p.seq, flags, event), journal: null, cover: p.seq });
@@ -400,7 +424,7 @@ export class HitRecorder {
       // victim's row, its pages and the counter rows written once for many hits). Not while
       // someone waits for the hits (flush()), nor once a batch is full.
       const since = Date.now() - this.lastApply;
-      if (since < APPLY_GATHER_MS && this.applyQueue.length < this.maxApply && !this.waiters.length && !this.drainWaiters.length) {
+      if (this.journal && since < APPLY_GATHER_MS && this.applyQueue.length < this.maxApply && !this.waiters.length && !this.drainWaiters.length) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, APPLY_GATHER_MS - since).unref();
@@ -416,10 +440,24 @@ export class HitRecorder {
       try {
         await this.apply(batch, journal);
       } catch (err) {
+        this.options.onApplyError?.(err);
+        if (journal === null) {
+          // Not in any journal: these hits are lost, and their requests fail (none was answered yet).
+          let cover = 0;
+          for (const e of batch) if (e.cover > cover) cover = e.cover;
+          const still: typeof this.waiters = [];
+          for (const w of this.waiters) {
+            if (w.seq > cover) still.push(w);
+            else if (w.reject) w.reject(err);
+            else w.resolve();
+          }
+          this.waiters = still;
+          this.appliedSeq = Math.max(this.appliedSeq, cover);
+          continue;
+        }
         // Still in the journal: put back and tried again later, in the same order.
         this.applyQueue.unshift(...batch);
         this.applying = false;
-        this.options.onApplyError?.(err);
         this.applyRetry = setTimeout(() => {
           this.applyRetry = null;
           this.kickApply();
@@ -446,7 +484,6 @@ export class HitRecorder {
   private async apply(batch: Entry[], journal: string | null): Promise<void> {
     this.stats.batches++;
     if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
-    const ids = [...new Set(batch.map((e) => e.event[VICTIM] as number))].sort((a, b) => a - b);
     const mark = journal ? { id: journal, seq: batch[batch.length - 1].seq } : undefined;
     if (this.store.applyLines) {
       let text = '';
@@ -454,6 +491,7 @@ export class HitRecorder {
       this.stats.recorded += await this.store.applyLines(text, mark);
       return;
     }
+    const ids = [...new Set(batch.map((e) => e.event[VICTIM] as number))].sort((a, b) => a - b);
     // Plan from the victims as this process last read or wrote them (reading only those it has
     // not seen), and write only if they are still so: one round trip, or one writer-thread
     // request, for a batch of repeated hits.

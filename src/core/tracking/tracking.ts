@@ -64,18 +64,23 @@ export class TrackingService {
       {
         journalDir: this.journalDir,
         onRetired: (id) => void this.forgetJournal(id),
-        onApplyError: (err) => console.error(`tracking: applying hits to the database failed, trying again: ${(err as Error).message}`),
+        onApplyError: (err) => console.error(`tracking: applying hits to the database failed: ${(err as Error).message}`),
         ...this.options,
       },
     );
     return this.recorderInstance;
   }
 
-  /** Where this process's hit journal lives (none for an in-memory database, which does not outlive the process). */
+  /**
+   * Where this process's hit journal lives (DECOY_TRACKING_JOURNAL; by default with SQLite, whose
+   * file is on the same disk anyway, and not with PostgreSQL, whose processes keep no state of
+   * their own). None for an in-memory database, which does not outlive the process.
+   */
   private get journalDir(): string | null {
-    const url = this.deps.config.databaseUrl;
+    const { databaseUrl: url, trackingJournal: mode, dataDir } = this.deps.config;
     if (url === 'sqlite::memory:' || url.startsWith('sqlite:file::memory:')) return null;
-    return path.join(this.deps.config.dataDir, 'tracking-journal');
+    if (mode === 'off' || (mode === 'auto' && this.deps.dialect === 'postgres')) return null;
+    return path.join(dataDir, 'tracking-journal');
   }
 
   private pendingForget = new Set<Promise<unknown>>();
@@ -99,8 +104,8 @@ export class TrackingService {
    * from where the database says it got to), then deletes them. Run before serving.
    */
   async recover(): Promise<number> {
-    const dir = this.journalDir;
-    if (!dir) return 0;
+    // Journals left behind are applied even when this process does not keep one (it was switched off).
+    const dir = path.join(this.deps.config.dataDir, 'tracking-journal');
     let applied = 0;
     for (const { id, file } of HitJournal.orphans(dir)) {
       const row = await this.deps.db.selectFrom('tracking_journals').select('seq').where('id', '=', id).executeTakeFirst();
