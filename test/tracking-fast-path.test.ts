@@ -1,7 +1,7 @@
 /**
- * The open pixel's fast path (tracking/server.ts answers GET /o/:token before fastify routes
- * it): the same bytes as the fastify route, the same recording, and everything it does not
- * handle (HEAD, a forged token, a request through a trusted proxy) still answered the usual way.
+ * The fast path (tracking/server.ts answers GET /o/:token and GET /l/:token before fastify
+ * routes them): the same bytes as the fastify routes, the same recording, and everything it does
+ * not handle (HEAD, a forged token, a request through a trusted proxy) answered the usual way.
  */
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,4 +83,31 @@ it('leaves a forged token, HEAD and stopped campaigns to the ordinary answers', 
   expect(meaningful(stopped.headers)).toEqual(meaningful(routed404.headers));
   expect(stopped.body.toString()).toBe(routed404.payload);
   expect(await eventsOf(t, f.victimIds[2])).toHaveLength(1);
+});
+
+it('answers a click with the same landing page, headers and recording as the route', async () => {
+  const g = await trackingFixture(t, { victims: 2, successAction: 'click' });
+  const fast = await raw('GET', `/l/${g.tokens[0]}`);
+  const routed = await srv.inject({ method: 'GET', url: `/l/${g.tokens[0]}`, headers: { 'user-agent': BROWSER_UA } });
+  expect(fast.status).toBe(200);
+  expect(fast.body.toString()).toContain('<form method="post"');
+  expect(meaningful(fast.headers)).toEqual(meaningful(routed.headers));
+  expect(fast.body.toString()).toBe(routed.payload);
+  const v = await victimRow(t, g.victimIds[0]);
+  expect([v.clicks, v.clicked_at !== null, v.succeeded_at !== null]).toEqual([2, true, true]);
+});
+
+it('redirects a click without a landing page exactly as the route does', async () => {
+  const g = await trackingFixture(t, { victims: 1, successAction: 'click', noLanding: true, redirectUrl: 'https://example.com/after' });
+  const fast = await raw('GET', `/l/${g.tokens[0]}`);
+  const routed = await srv.inject({ method: 'GET', url: `/l/${g.tokens[0]}`, headers: { 'user-agent': BROWSER_UA } });
+  expect([fast.status, fast.headers.location]).toEqual([302, 'https://example.com/after']);
+  expect(meaningful(fast.headers)).toEqual(meaningful(routed.headers));
+  expect(fast.body.toString()).toBe(routed.payload);
+  const none = await trackingFixture(t, { victims: 1, successAction: 'click', noLanding: true });
+  const page = await raw('GET', `/l/${none.tokens[0]}`);
+  const routedPage = await srv.inject({ method: 'GET', url: `/l/${none.tokens[0]}`, headers: { 'user-agent': BROWSER_UA } });
+  expect(page.status).toBe(200);
+  expect(meaningful(page.headers)).toEqual(meaningful(routedPage.headers));
+  expect(page.body.toString()).toBe(routedPage.payload);
 });

@@ -14,7 +14,8 @@
  *   GET  /robots.txt      disallow everything
  * HEAD works wherever GET does, and is recorded (as automated).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { createHttpServer, type FastPath } from '../api/http.ts';
 import { isTrustedProxy } from '../api/proxies.ts';
 import type { ServerOptions } from '../api/server.ts';
@@ -42,6 +43,64 @@ interface TokenParams {
   token: string;
 }
 
+/** What the answers below need of a reply: fastify's, or RawAnswer on the fast path. */
+interface Answer {
+  code(status: number): Answer;
+  header(name: string, value: string | number): Answer;
+  headers(values: Readonly<Record<string, string>>): Answer;
+  type(contentType: string): Answer;
+  send(body?: string | Buffer): unknown;
+  redirect(url: string, status: number): unknown;
+}
+
+/** An Answer written straight to node's response, byte for byte what fastify would write for the same calls. */
+class RawAnswer implements Answer {
+  private status = 200;
+  private readonly out: Record<string, string | number> = {};
+  constructor(private readonly res: ServerResponse) {}
+  code(status: number): Answer {
+    this.status = status;
+    return this;
+  }
+  header(name: string, value: string | number): Answer {
+    this.out[name.toLowerCase()] = value;
+    return this;
+  }
+  headers(values: Readonly<Record<string, string>>): Answer {
+    for (const k in values) this.out[k.toLowerCase()] = values[k];
+    return this;
+  }
+  type(contentType: string): Answer {
+    this.out['content-type'] = contentType;
+    return this;
+  }
+  send(body?: string | Buffer): unknown {
+    const bytes = body === undefined ? EMPTY : typeof body === 'string' ? Buffer.from(body) : body;
+    this.out['content-length'] = bytes.length;
+    this.res.writeHead(this.status, this.out);
+    this.res.end(bytes);
+    return this;
+  }
+  redirect(url: string, status: number): unknown {
+    return this.header('location', url).code(status).send();
+  }
+}
+const EMPTY = Buffer.alloc(0);
+
+/** Who sent a hit: the method, headers and client address (through trusted proxies only). */
+interface Sender {
+  method: string;
+  headers: FastifyRequest['headers'];
+  ip: string;
+  proxyIp: string;
+}
+
+function senderOf(req: FastifyRequest): Sender {
+  const peer = plainIp(req.socket.remoteAddress);
+  const ip = plainIp(req.ip);
+  return { method: req.method, headers: req.headers, ip, proxyIp: peer !== ip ? peer : '' };
+}
+
 export async function buildTrackingServer(core: Core, options: ServerOptions = {}): Promise<FastifyInstance> {
   let fast: FastPath = () => false;
   const app = createHttpServer(core.config, { ...options, fastPath: (req, res) => fast(req, res) });
@@ -59,11 +118,11 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
-  const notFound = (reply: FastifyReply, status = 404) =>
+  const notFound = (reply: Answer, status = 404) =>
     reply.code(status).headers(SECURITY_HEADERS).header('cache-control', 'no-store').header('content-security-policy', PAGE_CSP).type(HTML).send(NOT_FOUND_PAGE);
-  const page = (reply: FastifyReply, html: string, csp = PAGE_CSP) =>
+  const page = (reply: Answer, html: string, csp = PAGE_CSP) =>
     reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').header('content-security-policy', csp).type(HTML).send(html);
-  const gif = (reply: FastifyReply) => reply.headers(SECURITY_HEADERS).header('cache-control', PIXEL_CACHE_CONTROL).type('image/gif').send(PIXEL_GIF);
+  const gif = (reply: Answer) => reply.headers(SECURITY_HEADERS).header('cache-control', PIXEL_CACHE_CONTROL).type('image/gif').send(PIXEL_GIF);
 
   // Tokens that verified, so that a repeated hit skips the HMAC (a forged token is never kept).
   const verified = new Map<string, number>();
@@ -79,15 +138,14 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
   };
 
   const hit = async (
-    req: FastifyRequest<{ Params: TokenParams }>,
+    from: FastifyRequest | Sender,
     kind: HitKind,
     token: string,
     extra: { page?: boolean; fields?: ReturnType<typeof parseForm> } = {},
   ): Promise<HitOutcome & { awarenessPath?: string | null }> => {
-    const peer = plainIp(req.socket.remoteAddress);
-    const ip = plainIp(req.ip);
+    const sender = 'socket' in from ? senderOf(from) : from;
     const victimId = victimOf(token);
-    const o: HitOutcome = victimId === null ? { found: false } : await tracking.recorder.record({ victimId, kind, method: req.method, headers: req.headers, ip, proxyIp: peer !== ip ? peer : '', ...extra });
+    const o: HitOutcome = victimId === null ? { found: false } : await tracking.recorder.record({ victimId, kind, ...sender, ...extra });
     // A success leads to the campaign's awareness: its page now, or its mail later (send_awareness_link).
     if (o.found && o.succeeds) {
       const human = o.verdict === 'human';
@@ -97,45 +155,6 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
       };
     }
     return o;
-  };
-
-  /**
-   * The open pixel (GET /o/:token, the most frequent hit by far) answered without fastify's
-   * routing and reply machinery: the same recording, the same bytes as the route below (headers
-   * included; test/tracking-fast-path.test.ts compares them). Anything else, a forged or unknown
-   * token, and requests through a trusted proxy (whose client address fastify works out) go
-   * the ordinary way.
-   */
-  const pixelHeaders = { ...SECURITY_HEADERS, 'cache-control': PIXEL_CACHE_CONTROL, 'content-type': 'image/gif', 'content-length': PIXEL_GIF.length };
-  const notFoundHeaders = { ...SECURITY_HEADERS, 'cache-control': 'no-store', 'content-security-policy': PAGE_CSP, 'content-type': HTML, 'content-length': Buffer.byteLength(NOT_FOUND_PAGE) };
-  fast = (req, res) => {
-    const url = req.url;
-    if (closing || req.method !== 'GET' || !url || !url.startsWith('/o/')) return false;
-    const q = url.indexOf('?');
-    let token = q === -1 ? url.slice(3) : url.slice(3, q);
-    if (token.endsWith('.gif')) token = token.slice(0, -4);
-    if (!token || token.includes('/') || token.includes('%')) return false;
-    const peer = plainIp(req.socket.remoteAddress);
-    if (!peer || (core.config.trustedProxies.length && isTrustedProxy(peer, core.config.trustedProxies))) return false;
-    const victimId = victimOf(token);
-    if (victimId === null) return false;
-    tracking.recorder.record({ victimId, kind: 'open', method: 'GET', headers: req.headers, ip: peer, proxyIp: '' }).then(
-      (o) => {
-        if (o.found) {
-          res.writeHead(200, pixelHeaders);
-          res.end(PIXEL_GIF);
-        } else {
-          res.writeHead(404, notFoundHeaders);
-          res.end(NOT_FOUND_PAGE);
-        }
-      },
-      (err: unknown) => {
-        app.log.error({ err }, 'tracking request failed');
-        res.writeHead(404, notFoundHeaders);
-        res.end(NOT_FOUND_PAGE);
-      },
-    );
-    return true;
   };
 
   const csps = new Map<string, string>();
@@ -149,7 +168,7 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
   };
 
   /** The landing page of the person's scenario, in their language. */
-  const landing = (reply: FastifyReply, o: RecordedHit, token: string) => {
+  const landing = (reply: Answer, o: RecordedHit, token: string) => {
     if (o.content?.hasLanding && o.person) {
       const html = o.content.render(landingValues(o.person, o.scenario, { formAction: `/l/${token}`, downloadLink: `/d/${token}` }));
       return page(reply, html, cspFor(o.scenario.redirectUrl));
@@ -158,27 +177,59 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
   };
 
   /** After success: the scenario's redirect_url (web addresses only), else the campaign's awareness page, else the placeholder. */
-  const afterSuccess = (reply: FastifyReply, o: RecordedHit & { awarenessPath?: string | null }, status: 302 | 303) => {
+  const afterSuccess = (reply: Answer, o: RecordedHit & { awarenessPath?: string | null }, status: 302 | 303) => {
     if (/^https?:\/\//i.test(o.scenario.redirectUrl)) return reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').redirect(o.scenario.redirectUrl, status);
     if (o.awarenessPath) return reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').redirect(o.awarenessPath, status);
     return page(reply, AWARENESS_PAGE);
+  };
+
+  /** The answers of the two hits that come by the thousand: the open pixel and the link. */
+  const answerOpen = (reply: Answer, o: HitOutcome) => (o.found ? gif(reply) : notFound(reply));
+  const answerClick = (reply: Answer, o: HitOutcome & { awarenessPath?: string | null }, token: string) => {
+    if (!o.found) return notFound(reply);
+    if (o.scenario.noLanding) return afterSuccess(reply, o, 302);
+    return landing(reply, o, token);
+  };
+
+  /**
+   * GET /o/:token and GET /l/:token (the hits that come by the thousand) answered before
+   * fastify routes them: the same recording and the same answers (answerOpen, answerClick), the
+   * same bytes (test/tracking-fast-path.test.ts compares them), without fastify's per-request
+   * machinery. Anything else, a forged or unknown token, and requests through a trusted proxy
+   * (whose client address fastify works out) go the ordinary way.
+   */
+  fast = (req, res) => {
+    const url = req.url;
+    if (closing || req.method !== 'GET' || !url || url.length < 4 || url[2] !== '/') return false;
+    const kind = url.startsWith('/o/') ? 'open' : url.startsWith('/l/') ? 'click' : null;
+    if (!kind) return false;
+    const q = url.indexOf('?');
+    let token = q === -1 ? url.slice(3) : url.slice(3, q);
+    if (kind === 'open' && token.endsWith('.gif')) token = token.slice(0, -4);
+    if (!token || token.includes('/') || token.includes('%')) return false;
+    const peer = plainIp(req.socket.remoteAddress);
+    if (!peer || (core.config.trustedProxies.length && isTrustedProxy(peer, core.config.trustedProxies))) return false;
+    if (victimOf(token) === null) return false;
+    const reply = new RawAnswer(res);
+    const sender: Sender = { method: 'GET', headers: req.headers, ip: peer, proxyIp: '' };
+    hit(sender, kind, token, kind === 'click' ? { page: true } : {}).then(
+      (o) => (kind === 'open' ? answerOpen(reply, o) : answerClick(reply, o, token)),
+      (err: unknown) => {
+        app.log.error({ err }, 'tracking request failed');
+        notFound(reply);
+      },
+    );
+    return true;
   };
 
   app.get('/robots.txt', async (_req, reply) => reply.headers(SECURITY_HEADERS).type('text/plain; charset=utf-8').send(ROBOTS_TXT));
 
   app.get<{ Params: TokenParams }>('/o/:token', async (req, reply) => {
     const token = req.params.token.endsWith('.gif') ? req.params.token.slice(0, -4) : req.params.token;
-    const o = await hit(req, 'open', token);
-    return o.found ? gif(reply) : notFound(reply);
+    return answerOpen(reply, await hit(req, 'open', token));
   });
 
-  app.get<{ Params: TokenParams }>('/l/:token', async (req, reply) => {
-    const { token } = req.params;
-    const o = await hit(req, 'click', token, { page: true });
-    if (!o.found) return notFound(reply);
-    if (o.scenario.noLanding) return afterSuccess(reply, o, 302);
-    return landing(reply, o, token);
-  });
+  app.get<{ Params: TokenParams }>('/l/:token', async (req, reply) => answerClick(reply, await hit(req, 'click', req.params.token, { page: true }), req.params.token));
 
   app.post<{ Params: TokenParams; Body: Buffer | undefined }>('/l/:token', async (req, reply) => {
     const { token } = req.params;
@@ -220,7 +271,10 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     return reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store').type('application/json; charset=utf-8').send('{"status":"ok"}');
   });
 
-  registerAwarenessRoutes(app, core, (reply) => notFound(reply));
+  registerAwarenessRoutes(app, core, (reply) => {
+    notFound(reply);
+    return reply;
+  });
   registerPortal(app, core);
 
   app.setNotFoundHandler((_req, reply) => notFound(reply));
