@@ -358,7 +358,8 @@ function pgWrite(w: BatchWrites, expected?: { withPerson: boolean; records: Vict
       `x as (select * from unnest(${arrays(cols.map((c) => (INT_RECORD.has(c) ? 'integer' : 'text')), 1)}) as x(${cols.join(', ')}))`,
       `l as (select ${cols.join(', ')} from victims where id = any($1::integer[]) order by id for update)`,
       `ok as (select (select count(*)::integer from l) = ${n} and ` +
-        `(select count(*)::integer from l join x on ${cols.map((c) => `l.${c} is not distinct from x.${c}`).join(' and ')}) = ${n} as ok)`,
+        // Joined on id (an equality the planner can hash), then every column compared.
+        `(select count(*)::integer from l join x on l.id = x.id and ${cols.filter((c) => c !== 'id').map((c) => `l.${c} is not distinct from x.${c}`).join(' and ')}) = ${n} as ok)`,
     );
     unchanged = '(select ok from ok)';
   }
