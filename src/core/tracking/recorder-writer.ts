@@ -174,11 +174,8 @@ function apply(m) {
     if (m.journal) journal.run(m.journal);
     db.exec('commit');
     for (const [id, r] of before) states.set(id, r);
-    for (const v of w.victims) {
-      const r = {};
-      for (const c of s.stateColumns) r[c] = v[c];
-      states.set(v.id, r);
-    }
+    // planHits made these objects (copies of what was read, then changed): kept as they are.
+    for (const v of w.victims) states.set(v.id, v);
     if (states.size > MAX_STATES) states.clear();
     return w.events.length;
   } catch (err) {
@@ -218,6 +215,8 @@ export class WriterThread {
     this.worker = new Worker(SOURCE, {
       eval: true,
       workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, statements },
+      // A young generation large enough for a whole apply's parsed lines: far fewer scavenges.
+      resourceLimits: { maxYoungGenerationSizeMb: 64 },
     });
     this.worker.unref();
     this.worker.on('message', (m: { seq: number; ok?: boolean; recorded?: number; error?: { message: string; code?: string } }) => {
