@@ -1,13 +1,16 @@
 /**
  * The hit journal: a journal left by a process that is gone is applied from where the database
  * says it got to (each hit once), then deleted; journals of live processes are left alone; a
- * line cut short at the end is ignored; a clean shutdown leaves no journal behind.
+ * line cut short at the end is ignored; a clean shutdown leaves no journal behind; a full journal
+ * is deleted once applied, while hits keep coming.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JOURNAL_FLAGS, journalLine } from '../src/core/tracking/journal.ts';
+import { HitRecorder } from '../src/core/tracking/recorder.ts';
+import { recorderStore } from '../src/core/tracking/recorder-store.ts';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { BROWSER_UA, countersOf, eventsOf, trackingFixture, trackingServer, victimRow } from './tracking-factories.ts';
 
@@ -68,4 +71,37 @@ it('a clean shutdown applies everything and deletes its journal', async () => {
   expect(mine()).toHaveLength(0);
   expect((await victimRow(t, f.victimIds[0])).opens).toBe(1);
   expect(await t.core.database.db.selectFrom('tracking_journals').selectAll().execute()).toEqual([]);
+});
+
+it('a full journal takes no more hits and is deleted once its hits are applied, under continuous load', async () => {
+  const f = await trackingFixture(t, { victims: 20 });
+  const dirOf = path.join(t.config.dataDir, 'journal-rotation');
+  const retired: string[] = [];
+  const recorder = new HitRecorder(recorderStore(t.core.database.db, t.core.database.dialect, t.config.databaseUrl), t.core.tracking.scenarios, t.core.scannerRanges, {
+    journalDir: dirOf,
+    // Full after every batch: each batch of hits opens a new journal.
+    journalFullBytes: 1,
+    onRetired: (id) => retired.push(id),
+  });
+  try {
+    // Hits keep coming in many event-loop turns while earlier ones are applied.
+    const answers = [];
+    for (let round = 0; round < 30; round++) {
+      for (const victimId of f.victimIds.slice(0, 5)) answers.push(recorder.record({ victimId, kind: 'open', method: 'GET', headers: { 'user-agent': BROWSER_UA }, ip: '203.0.113.9', proxyIp: '' }));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect((await Promise.all(answers)).every((o) => o.found)).toBe(true);
+    await recorder.flush();
+    // Only the journal still taking hits is left; every other one was deleted, and said so.
+    expect(readdirSync(dirOf)).toHaveLength(1);
+    expect(retired.length).toBeGreaterThanOrEqual(28);
+    expect(retired.every((id) => !readdirSync(dirOf).includes(`${id}.log`))).toBe(true);
+    const c = await countersOf(t, f.scenarioId);
+    expect(c.opened).toBe(5);
+    expect((await victimRow(t, f.victimIds[0])).opens).toBe(30);
+    recorder.close();
+    expect(readdirSync(dirOf)).toHaveLength(0);
+  } finally {
+    recorder.close();
+  }
 });

@@ -33,8 +33,8 @@ export interface JournalLine {
   event: unknown[];
 }
 
-/** A journal is closed and a new one started once it holds this much and all of it is applied. */
-const ROTATE_BYTES = 32 * 1024 * 1024;
+/** A journal this large takes no more hits: the next go to a new one, and it is deleted once applied. */
+export const JOURNAL_FULL_BYTES = 32 * 1024 * 1024;
 const HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_');
 
 function alive(pid: number): boolean {
@@ -51,7 +51,10 @@ export class HitJournal {
   private bytes = 0;
   private current = '';
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly fullBytes = JOURNAL_FULL_BYTES,
+  ) {
     mkdirSync(dir, { recursive: true });
     this.open();
   }
@@ -76,14 +79,7 @@ export class HitJournal {
   }
 
   get full(): boolean {
-    return this.bytes >= ROTATE_BYTES;
-  }
-
-  /** Deletes this journal (everything in it is applied) and starts a new one; answers the old id. */
-  rotate(): string {
-    const old = this.retire();
-    this.open();
-    return old;
+    return this.bytes >= this.fullBytes;
   }
 
   /** Closes and deletes the journal (everything in it is applied); answers its id. */

@@ -85,6 +85,8 @@ export interface RecorderOptions {
   maxKnownVictims?: number;
   /** Where this process's hit journal lives; null: no journal (an in-memory database). */
   journalDir?: string | null;
+  /** A journal this large takes no more hits (journal.ts JOURNAL_FULL_BYTES; smaller in tests). */
+  journalFullBytes?: number;
   /** A journal was deleted (all of it applied): its row in tracking_journals can go. */
   onRetired?: (journalId: string) => void;
   /** Applying failed (the database is unreachable, say); the hits stay queued and are tried again. */
@@ -180,6 +182,10 @@ export class HitRecorder {
   private waiters: { seq: number; resolve: () => void; reject?: (err: unknown) => void }[] = [];
   private drainWaiters: (() => void)[] = [];
   private journal: HitJournal | null = null;
+  /** Full journals whose hits are still being applied: deleted once the last of them is. */
+  private readonly fullJournals = new Map<string, HitJournal>();
+  /** The journal of the batch being applied. */
+  private applyingJournal: string | null = null;
   private readonly maxBatch: number;
   private readonly maxApply: number;
   /**
@@ -209,6 +215,11 @@ export class HitRecorder {
    * own connection, if it has one (both come back on the next hit).
    */
   close(): void {
+    if (this.appliedSeq >= this.lastSeq && !this.applyQueue.length)
+      for (const [id, full] of this.fullJournals) {
+        this.fullJournals.delete(id);
+        this.options.onRetired?.(full.retire());
+      }
     if (this.journal && this.appliedSeq >= this.lastSeq && !this.applyQueue.length) {
       const id = this.journal.retire();
       this.journal = null;
@@ -281,7 +292,14 @@ export class HitRecorder {
       const { outcomes, entries } = await this.classify(batch);
       if (entries.length) {
         if (this.options.journalDir) {
-          this.journal ??= new HitJournal(this.options.journalDir);
+          if (this.journal?.full) {
+            const full = this.journal;
+            this.journal = null;
+            // Deleted after its last hit is applied; now, if that already happened.
+            if (this.applyingJournal === full.id || this.applyQueue[this.applyQueue.length - 1]?.journal === full.id) this.fullJournals.set(full.id, full);
+            else this.options.onRetired?.(full.retire());
+          }
+          this.journal ??= new HitJournal(this.options.journalDir, this.options.journalFullBytes);
           let text = '';
           for (const e of entries) {
             e.journal = this.journal.id;
@@ -438,8 +456,10 @@ export class HitRecorder {
       while (n < this.applyQueue.length && n < this.maxApply && this.applyQueue[n].journal === journal) n++;
       const batch = this.applyQueue.splice(0, n);
       try {
+        this.applyingJournal = journal;
         await this.apply(batch, journal);
       } catch (err) {
+        this.applyingJournal = null;
         this.options.onApplyError?.(err);
         if (journal === null) {
           // Not in any journal: these hits are lost, and their requests fail (none was answered yet).
@@ -465,6 +485,14 @@ export class HitRecorder {
         this.applyRetry.unref();
         return;
       }
+      this.applyingJournal = null;
+      // The last hits of a full journal are applied: it goes (the queue is in journal order).
+      const full = journal === null ? undefined : this.fullJournals.get(journal);
+      if (full && this.applyQueue[0]?.journal !== journal) {
+        this.fullJournals.delete(journal!);
+        full.retire();
+        this.options.onRetired?.(journal!);
+      }
       let cover = 0;
       for (const e of batch) if (e.cover > cover) cover = e.cover;
       if (!this.applyQueue.length) cover = Math.max(cover, this.applyingCover);
@@ -472,8 +500,6 @@ export class HitRecorder {
       this.advance(cover);
     }
     this.applying = false;
-    // Everything in the journal is applied: a large one makes way for a new one.
-    if (this.journal?.full && !this.queue.length && !this.fronting) this.options.onRetired?.(this.journal.rotate());
     for (const done of this.drainWaiters.splice(0)) done();
     if (this.applyingCover) {
       this.advance(this.applyingCover);
