@@ -8,24 +8,13 @@
  * token or when the campaign has no (online) awareness for the victim, and the same security
  * headers (CSP, no-referrer, noindex, no-store). The answer never depends on the verdict.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Core } from '../core/index.ts';
-import type { AwarenessRequest } from '../core/training/awareness-training.ts';
 import { parseForm } from './forms.ts';
+import { senderOf } from './sender.ts';
 import { PAGE_CSP, SECURITY_HEADERS } from './pages.ts';
 
 const HTML = 'text/html; charset=utf-8';
-
-function plainIp(ip: string | undefined): string {
-  if (!ip) return '';
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
-}
-
-function requestOf(req: FastifyRequest): AwarenessRequest {
-  const peer = plainIp(req.socket.remoteAddress);
-  const ip = plainIp(req.ip);
-  return { method: req.method, headers: req.headers, ip, proxyIp: peer !== ip ? peer : '' };
-}
 
 export function registerAwarenessRoutes(app: FastifyInstance, core: Core, notFound: (reply: FastifyReply) => FastifyReply): void {
   const page = (reply: FastifyReply, html: string) =>
@@ -34,14 +23,14 @@ export function registerAwarenessRoutes(app: FastifyInstance, core: Core, notFou
   app.get<{ Params: { token: string } }>('/a/:token', async (req, reply) => {
     // The success that led here may still be on its way from the journal to the database.
     await core.tracking.settled();
-    const out = await core.awarenessTraining.open(req.params.token, requestOf(req));
+    const out = await core.awarenessTraining.open(req.params.token, senderOf(req));
     return out ? page(reply, out.html) : notFound(reply);
   });
 
   app.post<{ Params: { token: string }; Body: Buffer | undefined }>('/a/:token', async (req, reply) => {
     const fields = parseForm(req.headers['content-type'], Buffer.isBuffer(req.body) ? req.body : undefined);
     await core.tracking.settled();
-    const out = await core.awarenessTraining.submit(req.params.token, requestOf(req), fields);
+    const out = await core.awarenessTraining.submit(req.params.token, senderOf(req), fields);
     return out ? page(reply, out.html) : notFound(reply);
   });
 }

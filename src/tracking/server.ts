@@ -18,6 +18,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { createHttpServer, type FastPath } from '../api/http.ts';
 import { isTrustedProxy } from '../api/proxies.ts';
+import { plainIp, senderOf, type Sender } from './sender.ts';
 import type { ServerOptions } from '../api/server.ts';
 import type { Core } from '../core/index.ts';
 import { landingValues } from '../core/tracking/landing.ts';
@@ -32,12 +33,6 @@ import { landingCsp, NOT_FOUND_PAGE, PAGE_CSP, PIXEL_GIF, REPORT_THANKS_PAGE, RO
 const HTML = 'text/html; charset=utf-8';
 const PIXEL_CACHE_CONTROL = 'no-store, no-cache, must-revalidate, max-age=0';
 const AWARENESS_PAGE = awarenessPlaceholderPage();
-
-/** `::ffff:192.0.2.1` → `192.0.2.1`. */
-function plainIp(ip: string | undefined): string {
-  if (!ip) return '';
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
-}
 
 interface TokenParams {
   token: string;
@@ -86,20 +81,6 @@ class RawAnswer implements Answer {
   }
 }
 const EMPTY = Buffer.alloc(0);
-
-/** Who sent a hit: the method, headers and client address (through trusted proxies only). */
-interface Sender {
-  method: string;
-  headers: FastifyRequest['headers'];
-  ip: string;
-  proxyIp: string;
-}
-
-function senderOf(req: FastifyRequest): Sender {
-  const peer = plainIp(req.socket.remoteAddress);
-  const ip = plainIp(req.ip);
-  return { method: req.method, headers: req.headers, ip, proxyIp: peer !== ip ? peer : '' };
-}
 
 export async function buildTrackingServer(core: Core, options: ServerOptions = {}): Promise<FastifyInstance> {
   let fast: FastPath = () => false;

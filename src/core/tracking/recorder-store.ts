@@ -32,26 +32,12 @@ import { Worker } from 'node:worker_threads';
 import type { Dialect } from '../../db/index.ts';
 import type { DB } from '../../db/schema.ts';
 import type { CountDeltas } from '../stats/counters.ts';
+import type { PlanState } from './hit-plan.cjs';
 import { HIT_PLAN_MODULE } from './hits.ts';
 import { WriterThread } from './recorder-writer.ts';
 
-/** The victim columns a hit can change. */
-export interface VictimState {
-  id: number;
-  opened_at: string | null;
-  clicked_at: string | null;
-  succeeded_at: string | null;
-  reported_at: string | null;
-  vulnerable: number;
-  opens: number;
-  clicks: number;
-  submits: number;
-  os: string;
-  browser: string;
-  ip: string;
-  proxy_ip: string;
-  country: string;
-}
+/** The victim columns a hit can change (planHits' state, hit-plan.d.cts). */
+export type VictimState = PlanState;
 
 /** A victim as a batch reads it: who and where (facts), what hits did so far (state), and the person when a page needs it. */
 export interface VictimRecord extends VictimState {
