@@ -118,24 +118,26 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     return id;
   };
 
+  type Outcome = HitOutcome & { awarenessPath?: string | null };
+  /** A success leads to the campaign's awareness: its page now, or its mail later (send_awareness_link). */
+  const withAwareness = async (o: HitOutcome): Promise<Outcome> => {
+    if (!o.found || !o.succeeds) return o;
+    const human = o.verdict === 'human';
+    return {
+      ...o,
+      awarenessPath: await core.awarenessTraining.afterSuccess({ victimId: o.victimId, campaignId: o.scenario.campaignId, scenarioId: o.scenario.id, human }, () => tracking.settled()),
+    };
+  };
+
   const hit = async (
     from: FastifyRequest | Sender,
     kind: HitKind,
     token: string,
     extra: { page?: boolean; fields?: ReturnType<typeof parseForm> } = {},
-  ): Promise<HitOutcome & { awarenessPath?: string | null }> => {
+  ): Promise<Outcome> => {
     const sender = 'socket' in from ? senderOf(from) : from;
     const victimId = victimOf(token);
-    const o: HitOutcome = victimId === null ? { found: false } : await tracking.recorder.record({ victimId, kind, ...sender, ...extra });
-    // A success leads to the campaign's awareness: its page now, or its mail later (send_awareness_link).
-    if (o.found && o.succeeds) {
-      const human = o.verdict === 'human';
-      return {
-        ...o,
-        awarenessPath: await core.awarenessTraining.afterSuccess({ victimId: o.victimId, campaignId: o.scenario.campaignId, scenarioId: o.scenario.id, human }, () => tracking.settled()),
-      };
-    }
-    return o;
+    return withAwareness(victimId === null ? { found: false } : await tracking.recorder.record({ victimId, kind, ...sender, ...extra }));
   };
 
   const csps = new Map<string, string>();
@@ -190,16 +192,20 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     if (!token || token.includes('/') || token.includes('%')) return false;
     const peer = plainIp(req.socket.remoteAddress);
     if (!peer || (core.config.trustedProxies.length && isTrustedProxy(peer, core.config.trustedProxies))) return false;
-    if (victimOf(token) === null) return false;
+    const victimId = victimOf(token);
+    if (victimId === null) return false;
     const reply = new RawAnswer(res);
-    const sender: Sender = { method: 'GET', headers: req.headers, ip: peer, proxyIp: '' };
-    hit(sender, kind, token, kind === 'click' ? { page: true } : {}).then(
-      (o) => (kind === 'open' ? answerOpen(reply, o) : answerClick(reply, o, token)),
-      (err: unknown) => {
-        app.log.error({ err }, 'tracking request failed');
-        notFound(reply);
-      },
-    );
+    const answer = (o: Outcome) => (kind === 'open' ? answerOpen(reply, o) : answerClick(reply, o, token));
+    const failed = (err: unknown) => {
+      app.log.error({ err }, 'tracking request failed');
+      notFound(reply);
+    };
+    // A callback rather than a promise: this runs tens of thousands of times a second.
+    tracking.recorder.submit({ victimId, kind, method: 'GET', headers: req.headers, ip: peer, proxyIp: '', page: kind === 'click' }, (err, o) => {
+      if (o === undefined) failed(err);
+      else if (o.found && o.succeeds) withAwareness(o).then(answer, failed);
+      else answer(o);
+    });
     return true;
   };
 

@@ -46,7 +46,13 @@ const BROWSER = new Set(BROWSER_HITS);
 function planHits(entries, victimOf) {
   const events = [];
   const states = new Map();
+  /** Victims a human hit moved (the others are left as they are). */
+  const changed = new Set();
   const deltas = new Map();
+  // Most consecutive hits are of one scenario: its counters' entry is looked up only on a change.
+  let entry = null;
+  let campaign = -1;
+  let scenario = -1;
   for (const { event, flags } of entries) {
     const id = event[E.victim];
     let st = states.get(id);
@@ -59,15 +65,19 @@ function planHits(entries, victimOf) {
     events.push(event);
     const kind = event[E.type];
     const time = event[E.time];
-    const k = `${event[E.campaign]}:${event[E.scenario]}`;
-    let entry = deltas.get(k);
-    if (!entry) deltas.set(k, (entry = { key: { clientId: event[E.client], campaignId: event[E.campaign], scenarioId: event[E.scenario] }, deltas: {} }));
+    if (event[E.campaign] !== campaign || event[E.scenario] !== scenario) {
+      campaign = event[E.campaign];
+      scenario = event[E.scenario];
+      const k = `${campaign}:${scenario}`;
+      entry = deltas.get(k);
+      if (!entry) deltas.set(k, (entry = { key: { clientId: event[E.client], campaignId: campaign, scenarioId: scenario }, deltas: {} }));
+    }
     const d = entry.deltas;
     if (event[E.verdict] !== 'human') {
       d.automated_hits = (d.automated_hits || 0) + 1;
       continue;
     }
-    st.changed = true;
+    changed.add(st);
     for (const m of IMPLIES[kind]) {
       const col = MILESTONE_COLUMN[m];
       if (st[col] === null) {
@@ -92,14 +102,8 @@ function planHits(entries, victimOf) {
     st.proxy_ip = event[E.proxy];
     st.country = event[E.country];
   }
-  const victims = [];
-  for (const st of states.values()) {
-    if (!st.changed) continue;
-    delete st.changed;
-    victims.push(st);
-  }
   const counters = [...deltas.values()].sort((a, b) => a.key.campaignId - b.key.campaignId || a.key.scenarioId - b.key.scenarioId);
-  return { events, victims, counters };
+  return { events, victims: [...changed], counters };
 }
 
 module.exports = { IMPLIES, SUCCEEDS_BY, BROWSER_HITS, VICTIM_COUNT, FLAGS, E, planHits };

@@ -64,6 +64,16 @@ export class HitJournal {
     return this.current;
   }
 
+  /** Its file. */
+  get file(): string {
+    return path.join(this.dir, `${this.current}.log`);
+  }
+
+  /** Bytes written so far: where the next append starts. */
+  get size(): number {
+    return this.bytes;
+  }
+
   private open(): void {
     this.current = `${HOST}-${process.pid}-${randomBytes(6).toString('hex')}`;
     this.fd = openSync(path.join(this.dir, `${this.current}.log`), 'a', 0o600);
@@ -86,7 +96,7 @@ export class HitJournal {
   retire(): string {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
-    unlinkSync(path.join(this.dir, `${this.current}.log`));
+    unlinkSync(this.file);
     return this.current;
   }
 

@@ -34,7 +34,7 @@ import type { DB } from '../../db/schema.ts';
 import type { CountDeltas } from '../stats/counters.ts';
 import type { PlanState } from './hit-plan.cjs';
 import { HIT_PLAN_MODULE } from './hits.ts';
-import { WriterThread } from './recorder-writer.ts';
+import { WriterThread, type JournalRange } from './recorder-writer.ts';
 
 /** The victim columns a hit can change (planHits' state, hit-plan.d.cts). */
 export type VictimState = PlanState;
@@ -95,7 +95,7 @@ export interface RecorderStore {
    * Stores that apply hits by themselves: reads the victims, plans (planHits) and writes in one
    * transaction, from the hits' journal lines; answers how many events were written.
    */
-  applyLines?(text: string, journal: { id: string; seq: number } | undefined): Promise<number>;
+  applyLines?(lines: string | JournalRange, journal: { id: string; seq: number } | undefined): Promise<number>;
   close(): void;
 }
 
@@ -222,10 +222,11 @@ export class SqliteRecorderStore implements RecorderStore {
   }
 
   /** On the writer thread, which holds the write lock from its reads to its commit: nothing to compare. */
-  async applyLines(text: string, journal: { id: string; seq: number } | undefined): Promise<number> {
+  async applyLines(lines: string | JournalRange, journal: { id: string; seq: number } | undefined): Promise<number> {
     const updatedAt = new Date().toISOString();
     const writer = this.writer();
-    return this.db.connection().execute(async () => writer.apply({ text, journal: journal ? [journal.id, journal.seq, updatedAt] : null, updatedAt }));
+    const source = typeof lines === 'string' ? { text: lines } : { range: lines };
+    return this.db.connection().execute(async () => writer.apply({ ...source, journal: journal ? [journal.id, journal.seq, updatedAt] : null, updatedAt }));
   }
 
   async run(ids: number[], withPerson: boolean, plan: BatchPlan): Promise<void> {

@@ -43,9 +43,20 @@ export interface WriterStatements {
   planModule: string;
 }
 
-/** Hits to apply, as journal lines: the thread reads their victims, plans (planHits) and writes, in one transaction. */
+/** Journal lines in a journal file: bytes `start` to `end` (whole lines). */
+export interface JournalRange {
+  file: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Hits to apply, as journal lines (given, or read from the journal file by the thread): the
+ * thread reads their victims, plans (planHits) and writes, in one transaction.
+ */
 export interface WriterApply {
-  text: string;
+  text?: string;
+  range?: JournalRange;
   /** journal parameters, or null. */
   journal: unknown[] | null;
   updatedAt: string;
@@ -68,6 +79,7 @@ type Request = ({ op: 'write' } & WriterBatch) | ({ op: 'apply' } & WriterApply)
 
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const Database = require(workerData.driver);
 const s = workerData.statements;
 const db = new Database(workerData.file);
@@ -86,13 +98,19 @@ db.pragma('wal_autocheckpoint = 0');
 // reads straight from the file's mapping instead of a read() per page.
 db.pragma('cache_size = -65536');
 db.pragma('mmap_size = 268435456');
-const read = { plain: db.prepare(s.read.plain).raw(true), person: db.prepare(s.read.person).raw(true) };
-const insertEvent = db.prepare(s.insertEvent);
-const updateVictim = db.prepare(s.updateVictim);
-const bump = db.prepare(s.bump);
-const journal = db.prepare(s.journal);
-const readState = db.prepare(s.readState);
-const touchVictim = db.prepare(s.touchVictim);
+let read, insertEvent, updateVictim, bump, journal, readState, touchVictim;
+try {
+  read = { plain: db.prepare(s.read.plain).raw(true), person: db.prepare(s.read.person).raw(true) };
+  insertEvent = db.prepare(s.insertEvent);
+  updateVictim = db.prepare(s.updateVictim);
+  bump = db.prepare(s.bump);
+  journal = db.prepare(s.journal);
+  readState = db.prepare(s.readState);
+  touchVictim = db.prepare(s.touchVictim);
+} catch (err) {
+  // A plain Error: the driver's own error class reaches the main thread without its message.
+  throw Object.assign(new Error('tracking: the writer thread cannot prepare its statements: ' + err.message), { code: err.code });
+}
 const MILESTONES = s.stateColumns.filter((c) => !s.touchColumns.includes(c) && c !== 'id');
 const { planHits } = require(s.planModule);
 
@@ -133,9 +151,27 @@ function write(m) {
   }
 }
 
+/** The lines of a journal range, read from the file (the event loop never holds them after their write). */
+function linesOf(range) {
+  const buf = Buffer.allocUnsafe(range.end - range.start);
+  const fd = fs.openSync(range.file, 'r');
+  try {
+    let off = 0;
+    while (off < buf.length) {
+      const n = fs.readSync(fd, buf, off, buf.length - off, range.start + off);
+      if (n === 0) throw new Error('tracking: the journal ' + range.file + ' ends before byte ' + range.end);
+      off += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return buf.toString('utf8');
+}
+
 function apply(m) {
   const entries = [];
-  for (const line of m.text.split('\\n')) {
+  const text = m.range ? linesOf(m.range) : m.text;
+  for (const line of text.split('\\n')) {
     if (!line) continue;
     const a = JSON.parse(line);
     entries.push({ flags: a[1], event: a.slice(2) });

@@ -9,7 +9,7 @@
  *   before), written to this process's hit journal (journal.ts) in one write(), and only then
  *   answered: a 2xx means the hit is durably recorded.
  * - The apply (beside the requests): the journal's hits are applied to the database in order,
- *   in large transactions (at most `maxApply` hits): events inserted, victims and counters moved,
+ *   in large transactions (about `maxApply` hits gathered for at most `gatherMs`): events inserted, victims and counters moved,
  *   and how far the journal is applied recorded in the same transaction (`tracking_journals`).
  *   What a hit does to its victim (first open, first click, success, counts) is decided here,
  *   from the victim as it is in the database at the write, so that counters stay exact whatever
@@ -79,8 +79,10 @@ export interface ScannerRangeSource {
 export interface RecorderOptions {
   /** Most hits classified and journaled together. */
   maxBatch?: number;
-  /** Most hits applied in one transaction. */
+  /** About the most hits applied in one transaction (default 50,000 on SQLite, 10,000 on PostgreSQL). */
   maxApply?: number;
+  /** Under load, how long the hits of one transaction gather at most (default 1000 ms on SQLite, 200 on PostgreSQL). */
+  gatherMs?: number;
   /** Victims kept in memory to plan repeated hits from (see `victims`); default 20,000 (about 0.5 KB each). */
   maxKnownVictims?: number;
   /** Where this process's hit journal lives; null: no journal (an in-memory database). */
@@ -111,11 +113,27 @@ interface Pending {
   hit: Hit;
   seq: number;
   time: string;
-  resolve: (o: HitOutcome) => void;
-  reject: (e: unknown) => void;
+  /** `time` in milliseconds. */
+  at: number;
+  /** Set by classify for a hit that is recorded. */
+  outcome?: HitOutcome;
+  /** Called once: with the outcome, or with the error that kept the hit from being recorded. */
+  done: HitCallback;
 }
 
-/** A hit on its way to the database: its journal line's content, and which journal it is in. */
+/** How `submit` answers: (null, outcome) once the hit is recorded, or (error) if it cannot be. */
+export type HitCallback = (err: unknown, outcome?: HitOutcome) => void;
+
+/** Calls a hit's callback; one that throws does not keep the other hits of its batch from being answered. */
+function settle(p: Pending, err: unknown, outcome?: HitOutcome): void {
+  try {
+    p.done(err, outcome);
+  } catch (e) {
+    console.error(`tracking: answering a hit failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** A hit on its way to the database: its event row and its journal line. */
 interface Entry {
   seq: number;
   flags: number;
@@ -123,13 +141,29 @@ interface Entry {
   event: unknown[];
   /** Its journal line. */
   line: string;
-  /** The journal it is in (null: none). */
-  journal: string | null;
-  /** Once this entry is applied, every hit up to this seq is (hits that recorded nothing have a seq too). */
-  cover: number;
 }
 
-const NO_EVENT: unknown[] = [];
+/**
+ * Hits on their way to the database, as the front took them together (one journal write) or as
+ * recovery found them. With a store that applies journal lines itself (SQLite's writer thread),
+ * the front's hits are not kept in memory at all: the store reads them back from the journal
+ * file (bytes `start` to `end`), so that nothing per hit outlives the request.
+ */
+interface Segment {
+  /** The journal they are in (null: none). */
+  journal: string | null;
+  /** The journal's file and where their lines are in it; file '' when they are only in `entries`. */
+  file: string;
+  start: number;
+  end: number;
+  /** The hits, when kept in memory; null: in the file only. */
+  entries: Entry[] | null;
+  count: number;
+  /** The seq of the last hit in it. */
+  lastSeq: number;
+  /** Once this segment is applied, every hit up to this seq is (hits that recorded nothing have a seq too). */
+  cover: number;
+}
 
 let isoAt = 0;
 let iso = '';
@@ -144,6 +178,7 @@ function isoNow(): string {
 }
 /** The victim's id in a tracking_events row (EVENT_COLUMNS in recorder-store.ts). */
 const VICTIM = 3;
+const NOT_FOUND: HitOutcome = { found: false };
 const MAX_USER_AGENT = 512;
 const EMPTY: ReadonlySet<string> = new Set();
 /** PostgreSQL: deadlock_detected, serialization_failure. */
@@ -153,8 +188,6 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * after this long: a re-sent message or an edited person shows within it.
  */
 const FACTS_TTL_MS = 30_000;
-/** Least time between the starts of two apply transactions. */
-const APPLY_GATHER_MS = 200;
 /** After a failed apply, the next attempt. */
 const APPLY_RETRY_MS = 1000;
 
@@ -168,7 +201,9 @@ export class HitRecorder {
   private queue: Pending[] = [];
   private scheduled = false;
   private fronting = false;
-  private applyQueue: Entry[] = [];
+  private applyQueue: Segment[] = [];
+  /** Hits in applyQueue. */
+  private queuedHits = 0;
   private applying = false;
   private applyRetry: NodeJS.Timeout | null = null;
   /** Covered by the batch being applied, beyond its own entries (hits that recorded nothing meanwhile). */
@@ -188,6 +223,7 @@ export class HitRecorder {
   private applyingJournal: string | null = null;
   private readonly maxBatch: number;
   private readonly maxApply: number;
+  private readonly gatherMs: number;
   /**
    * The victims as this process last read or wrote them, most recent last. Hits are classified
    * from their facts, and repeated hits are planned from their state; the store checks, in the
@@ -206,7 +242,13 @@ export class HitRecorder {
     private readonly options: RecorderOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 1000;
-    this.maxApply = options.maxApply ?? 10_000;
+    // A store that applies journal lines on a thread of its own (SQLite) takes larger, rarer
+    // transactions: each victim's row and each index page is written once for many hits, and
+    // nothing of the batch is held by the event loop. One that plans on the event loop
+    // (PostgreSQL) takes smaller ones, so that planning never holds the loop for long.
+    const own = store.applyLines !== undefined;
+    this.maxApply = options.maxApply ?? (own ? 50_000 : 10_000);
+    this.gatherMs = options.gatherMs ?? (own ? 1000 : 200);
     this.maxKnown = options.maxKnownVictims ?? 20_000;
   }
 
@@ -232,11 +274,15 @@ export class HitRecorder {
 
   /** Records a hit; resolves once it is in the journal (or once it is known that there is nothing to record). */
   record(hit: Hit): Promise<HitOutcome> {
-    return new Promise<HitOutcome>((resolve, reject) => {
-      this.queue.push({ hit, seq: ++this.lastSeq, time: isoNow(), resolve, reject });
-      this.stats.hits++;
-      this.kick();
-    });
+    return new Promise<HitOutcome>((resolve, reject) => this.submit(hit, (err, o) => (o === undefined ? reject(err) : resolve(o))));
+  }
+
+  /** `record` with a callback instead of a promise: the tracking server's hot path (no promise per hit). */
+  submit(hit: Hit, done: HitCallback): void {
+    const time = isoNow();
+    this.queue.push({ hit, seq: ++this.lastSeq, time, at: isoAt, outcome: undefined, done });
+    this.stats.hits++;
+    this.kick();
   }
 
   /** Resolves when every hit received so far is applied to the database. */
@@ -259,11 +305,9 @@ export class HitRecorder {
    * before this process records anything; resolves once they are in the database.
    */
   async recover(journalId: string, lines: JournalLine[], appliedUpTo: number): Promise<number> {
-    const entries = lines
-      .filter((l) => l.seq > appliedUpTo)
-      .map((l) => ({ seq: l.seq, flags: l.flags, event: l.event, line: journalLine(l.seq, l.flags, l.event), journal: journalId, cover: 0 }));
+    const entries = lines.filter((l) => l.seq > appliedUpTo).map((l) => ({ seq: l.seq, flags: l.flags, event: l.event, line: journalLine(l.seq, l.flags, l.event) }));
     if (!entries.length) return 0;
-    this.applyQueue.push(...entries);
+    this.enqueue({ journal: journalId, file: '', start: 0, end: 0, entries, count: entries.length, lastSeq: entries[entries.length - 1].seq, cover: 0 });
     const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     this.kickApply();
     await drained;
@@ -289,8 +333,11 @@ export class HitRecorder {
     this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
     const cover = batch[batch.length - 1].seq;
     try {
-      const { outcomes, entries } = await this.classify(batch);
-      if (entries.length) {
+      // A store that applies journal lines itself reads them back from the journal: nothing kept.
+      const keep = !(this.options.journalDir && this.store.applyLines);
+      const { text, count, lastSeq, entries } = await this.classify(batch, keep);
+      if (count) {
+        let segment: Segment;
         if (this.options.journalDir) {
           if (this.journal?.full) {
             const full = this.journal;
@@ -300,41 +347,38 @@ export class HitRecorder {
             else this.options.onRetired?.(full.retire());
           }
           this.journal ??= new HitJournal(this.options.journalDir, this.options.journalFullBytes);
-          let text = '';
-          for (const e of entries) {
-            e.journal = this.journal.id;
-            text += e.line;
-          }
+          const start = this.journal.size;
           this.journal.append(text);
+          segment = { journal: this.journal.id, file: keep ? '' : this.journal.file, start, end: this.journal.size, entries, count, lastSeq, cover };
+        } else {
+          segment = { journal: null, file: '', start: 0, end: 0, entries, count, lastSeq, cover };
         }
         this.stats.journaled++;
-        entries[entries.length - 1].cover = cover;
-        // A store that applies journal lines itself needs nothing else: the rows go, so that the
-        // entries waiting for the apply stay small for the garbage collector.
-        const linesOnly = this.store.applyLines !== undefined;
-        for (const e of entries) {
-          if (linesOnly) e.event = NO_EVENT;
-          this.applyQueue.push(e);
-        }
-        if (this.applyQueue.length >= this.maxApply) this.wake?.();
-        this.kickApply();
+        this.enqueue(segment);
       } else {
         this.covered(cover);
       }
       const answer = () => {
-        for (const p of batch) p.resolve(outcomes.get(p) ?? { found: false });
+        for (const p of batch) settle(p, null, p.outcome ?? NOT_FOUND);
       };
       // With a journal the hits are durable now; without, once the database has them.
-      if (this.journal || !entries.length || this.appliedSeq >= cover) answer();
-      else this.waiters.push({ seq: cover, resolve: answer, reject: (err) => batch.forEach((p) => p.reject(err)) });
+      if (this.journal || !count || this.appliedSeq >= cover) answer();
+      else this.waiters.push({ seq: cover, resolve: answer, reject: (err) => batch.forEach((p) => settle(p, err)) });
     } catch (err) {
       // Nothing of this batch is in the journal: its requests fail, and nothing is left half-recorded.
-      for (const p of batch) p.reject(err);
+      for (const p of batch) settle(p, err);
       this.covered(cover);
     } finally {
       this.fronting = false;
       this.kick();
     }
+  }
+
+  private enqueue(segment: Segment): void {
+    this.applyQueue.push(segment);
+    this.queuedHits += segment.count;
+    if (this.queuedHits >= this.maxApply) this.wake?.();
+    this.kickApply();
   }
 
   /** Every hit up to `seq` that is not queued for the apply is done with (it recorded nothing). */
@@ -357,20 +401,29 @@ export class HitRecorder {
     this.waiters = still;
   }
 
-  /** Verdicts, answers and event rows of a batch, from the victims' facts. */
-  private async classify(batch: Pending[]): Promise<{ outcomes: Map<Pending, HitOutcome>; entries: Entry[] }> {
-    const ids = [...new Set(batch.map((p) => p.hit.victimId))].sort((a, b) => a - b);
-    const withPerson = batch.some((p) => p.hit.page);
-    const known = this.known(ids, withPerson, Date.now() - FACTS_TTL_MS);
-    let records = known.records;
-    if (known.missing.length) {
-      const read = await this.store.read(known.missing, withPerson);
-      for (const r of read) this.keep(r);
-      records = [...records, ...read];
+  /**
+   * Verdicts and answers (set on each hit: `outcome`) and journal lines of a batch, from the
+   * victims' facts; the event rows too when `keep` (the apply needs them in memory).
+   */
+  private async classify(batch: Pending[], keep: boolean): Promise<{ text: string; count: number; lastSeq: number; entries: Entry[] | null }> {
+    const ids: number[] = [];
+    let withPerson = false;
+    for (const p of batch) {
+      ids.push(p.hit.victimId);
+      if (p.hit.page) withPerson = true;
     }
+    const known = this.known(ids, withPerson, Date.now() - FACTS_TTL_MS);
     const victims = new Map<number, VictimRecord>();
-    for (const r of records) victims.set(r.id, r);
-    const scenarios = await this.cache.scenariosById(new Set(records.map((v) => v.scenario_id)));
+    for (const r of known.records) victims.set(r.id, r);
+    if (known.missing.length) {
+      for (const r of await this.store.read([...new Set(known.missing)].sort((a, b) => a - b), withPerson)) {
+        this.keep(r);
+        victims.set(r.id, r);
+      }
+    }
+    const scenarioIds = new Set<number>();
+    for (const v of victims.values()) scenarioIds.add(v.scenario_id);
+    const scenarios = await this.cache.scenariosById(scenarioIds);
     const templateIds = new Set<number>();
     const clientIds = new Set<number>();
     for (const p of batch) {
@@ -384,8 +437,10 @@ export class HitRecorder {
     const ranges = new Map<number, ScannerRangeMatcher>();
     for (const c of clientIds) ranges.set(c, await this.ranges.compiledFor(c));
 
-    const outcomes = new Map<Pending, HitOutcome>();
-    const entries: Entry[] = [];
+    const entries: Entry[] | null = keep ? [] : null;
+    let text = '';
+    let count = 0;
+    let lastSeq = 0;
     for (const p of batch) {
       const v = victims.get(p.hit.victimId);
       const s = v && scenarios.get(v.scenario_id);
@@ -399,7 +454,7 @@ export class HitRecorder {
         ip: hit.ip,
         eventType: hit.kind as HitInput['eventType'],
         scannerRanges: ranges.get(s.clientId) ?? null,
-        msSinceSent: Number.isFinite(sentAt) ? Date.parse(time) - sentAt : null,
+        msSinceSent: Number.isFinite(sentAt) ? p.at - sentAt : null,
       });
       const submission =
         hit.kind === 'submit'
@@ -412,8 +467,12 @@ export class HitRecorder {
         s.clientId, s.campaignId, s.id, v.id, hit.kind, time, verdict.verdict, verdict.reasons.length ? JSON.stringify(verdict.reasons) : '[]', hit.ip, hit.proxyIp,
         header(hit.headers, 'user-agent').slice(0, MAX_USER_AGENT), verdict.os, verdict.browser, countryOf(hit.ip), submission ? JSON.stringify(submission.data) : '{}',
       ];
-      entries.push({ seq: p.seq, flags, event, line: journalLine(p.seq, flags, event), journal: null, cover: p.seq });
-      outcomes.set(p, {
+      const line = journalLine(p.seq, flags, event);
+      text += line;
+      count++;
+      lastSeq = p.seq;
+      entries?.push({ seq: p.seq, flags, event, line });
+      p.outcome = {
         found: true,
         victimId: v.id,
         verdict: verdict.verdict,
@@ -423,9 +482,9 @@ export class HitRecorder {
         scenario: s,
         content,
         person: hit.page ? personOf(v) : null,
-      });
+      };
     }
-    return { outcomes, entries };
+    return { text, count, lastSeq, entries };
   }
 
   // ---- the apply: the journal's hits into the database, in order --------------------------------
@@ -438,23 +497,28 @@ export class HitRecorder {
 
   private async applyAll(): Promise<void> {
     while (this.applyQueue.length) {
-      // Under load, a batch gathers for up to APPLY_GATHER_MS: fewer, larger transactions (each
+      // Under load, a batch gathers for up to gatherMs: fewer, larger transactions (each
       // victim's row, its pages and the counter rows written once for many hits). Not while
       // someone waits for the hits (flush()), nor once a batch is full.
       const since = Date.now() - this.lastApply;
-      if (this.journal && since < APPLY_GATHER_MS && this.applyQueue.length < this.maxApply && !this.waiters.length && !this.drainWaiters.length) {
+      if (this.journal && since < this.gatherMs && this.queuedHits < this.maxApply && !this.waiters.length && !this.drainWaiters.length) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          setTimeout(resolve, APPLY_GATHER_MS - since).unref();
+          setTimeout(resolve, this.gatherMs - since).unref();
         });
         this.wake = null;
       }
       this.lastApply = Date.now();
-      // Consecutive entries of one journal: the watermark written with them is that journal's.
-      const journal = this.applyQueue[0].journal;
+      // Consecutive segments of one journal (the watermark written with them is that journal's),
+      // all in memory or all in the file, about maxApply hits.
+      const q = this.applyQueue;
+      const journal = q[0].journal;
+      const inFile = q[0].entries === null;
       let n = 1;
-      while (n < this.applyQueue.length && n < this.maxApply && this.applyQueue[n].journal === journal) n++;
-      const batch = this.applyQueue.splice(0, n);
+      let hits = q[0].count;
+      while (n < q.length && hits < this.maxApply && q[n].journal === journal && (q[n].entries === null) === inFile) hits += q[n++].count;
+      const batch = q.splice(0, n);
+      this.queuedHits -= hits;
       try {
         this.applyingJournal = journal;
         await this.apply(batch, journal);
@@ -477,6 +541,7 @@ export class HitRecorder {
         }
         // Still in the journal: put back and tried again later, in the same order.
         this.applyQueue.unshift(...batch);
+        this.queuedHits += hits;
         this.applying = false;
         this.applyRetry = setTimeout(() => {
           this.applyRetry = null;
@@ -507,16 +572,24 @@ export class HitRecorder {
     }
   }
 
-  private async apply(batch: Entry[], journal: string | null): Promise<void> {
+  private async apply(segments: Segment[], journal: string | null): Promise<void> {
     this.stats.batches++;
-    if (batch.length > this.stats.largestBatch) this.stats.largestBatch = batch.length;
-    const mark = journal ? { id: journal, seq: batch[batch.length - 1].seq } : undefined;
+    const last = segments[segments.length - 1];
+    let hits = 0;
+    for (const g of segments) hits += g.count;
+    if (hits > this.stats.largestBatch) this.stats.largestBatch = hits;
+    const mark = journal ? { id: journal, seq: last.lastSeq } : undefined;
     if (this.store.applyLines) {
+      if (segments[0].entries === null) {
+        this.stats.recorded += await this.store.applyLines({ file: segments[0].file, start: segments[0].start, end: last.end }, mark);
+        return;
+      }
       let text = '';
-      for (const e of batch) text += e.line;
+      for (const g of segments) for (const e of g.entries!) text += e.line;
       this.stats.recorded += await this.store.applyLines(text, mark);
       return;
     }
+    const batch: Entry[] = segments.length === 1 ? segments[0].entries! : segments.flatMap((g) => g.entries!);
     const ids = [...new Set(batch.map((e) => e.event[VICTIM] as number))].sort((a, b) => a - b);
     // Plan from the victims as this process last read or wrote them (reading only those it has
     // not seen), and write only if they are still so: one round trip, or one writer-thread

@@ -64,7 +64,7 @@ export class TrackingService {
       {
         journalDir: this.journalDir,
         onRetired: (id) => void this.forgetJournal(id),
-        onApplyError: (err) => console.error(`tracking: applying hits to the database failed: ${(err as Error).message}`),
+        onApplyError: (err) => console.error(`tracking: applying hits to the database failed: ${err instanceof Error ? err.message : JSON.stringify(err)}`),
         ...this.options,
       },
     );

@@ -1,8 +1,8 @@
 /**
  * What a user agent string says about a tracking hit: the OS and browser (ua-parser-js), whether
  * they are out of date, and whether the string belongs to a known scanner, link previewer or
- * script. Everything here depends on the string alone, so results are cached by string in a
- * bounded LRU: the same few user agents repeat across a campaign's hits.
+ * script. Everything here depends on the string alone, so results are cached by string (bounded,
+ * oldest out first): the same few user agents repeat across a campaign's hits.
  */
 import UAParser from 'ua-parser-js';
 import { outOfSupportReason } from './browser-support.ts';
@@ -124,13 +124,9 @@ function parse(ua: string): AgentInfo {
 export function describeAgent(userAgent: string): Readonly<AgentInfo> {
   const ua = userAgent.length > MAX_AGENT_LENGTH ? userAgent.slice(0, MAX_AGENT_LENGTH) : userAgent;
   const hit = cache.get(ua);
-  if (hit) {
-    // Re-insert so that the Map's insertion order is least-recently-used first.
-    cache.delete(ua);
-    cache.set(ua, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const info = parse(ua);
+  // Oldest first out: a campaign's hits repeat a few hundred user agents, far fewer than the cache holds.
   if (cache.size >= AGENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(ua, info);
   return info;
