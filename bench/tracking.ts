@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     }
     const s = core.tracking.recorder.stats;
     console.log(
-      `  recorder: ${s.hits} hits in ${s.batches} transactions (average ${(s.hits / s.batches).toFixed(1)}, largest ${s.largestBatch}); ` +
+      `  recorder: ${s.hits} hits in ${s.journaled} journal writes (average ${(s.hits / (s.journaled || 1)).toFixed(1)}) and ${s.batches} transactions (average ${(s.hits / s.batches).toFixed(1)}, largest ${s.largestBatch}); ` +
         `${s.fromMemory} batches planned from remembered victims, the others read them first`,
     );
     const c = await db.selectFrom('campaign_counters').selectAll().where('scenario_id', '=', scenarioId).executeTakeFirstOrThrow();

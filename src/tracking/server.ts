@@ -70,10 +70,22 @@ class RawAnswer implements Answer {
     return this;
   }
   send(body?: string | Buffer): unknown {
-    const bytes = body === undefined ? EMPTY : typeof body === 'string' ? Buffer.from(body) : body;
-    this.out['content-length'] = bytes.length;
-    this.res.writeHead(this.status, this.out);
-    this.res.end(bytes);
+    // A string body goes out with the head in one write (node prepends the head to a string, but
+    // writes a Buffer after it with writev); the pixel as its latin1 string does the same.
+    if (body === PIXEL_GIF) {
+      this.out['content-length'] = PIXEL_GIF.length;
+      this.res.writeHead(this.status, this.out);
+      this.res.end(PIXEL_LATIN1, 'latin1');
+    } else if (typeof body === 'string') {
+      this.out['content-length'] = Buffer.byteLength(body);
+      this.res.writeHead(this.status, this.out);
+      this.res.end(body);
+    } else {
+      const bytes = body ?? EMPTY;
+      this.out['content-length'] = bytes.length;
+      this.res.writeHead(this.status, this.out);
+      this.res.end(bytes);
+    }
     return this;
   }
   redirect(url: string, status: number): unknown {
@@ -81,6 +93,7 @@ class RawAnswer implements Answer {
   }
 }
 const EMPTY = Buffer.alloc(0);
+const PIXEL_LATIN1 = PIXEL_GIF.toString('latin1');
 
 export async function buildTrackingServer(core: Core, options: ServerOptions = {}): Promise<FastifyInstance> {
   let fast: FastPath = () => false;
@@ -194,19 +207,20 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     if (!peer || (core.config.trustedProxies.length && isTrustedProxy(peer, core.config.trustedProxies))) return false;
     const victimId = victimOf(token);
     if (victimId === null) return false;
+    // A callback rather than a promise, and no closure of its own but this one: this runs tens of
+    // thousands of times a second.
     const reply = new RawAnswer(res);
-    const answer = (o: Outcome) => (kind === 'open' ? answerOpen(reply, o) : answerClick(reply, o, token));
-    const failed = (err: unknown) => {
-      app.log.error({ err }, 'tracking request failed');
-      notFound(reply);
-    };
-    // A callback rather than a promise: this runs tens of thousands of times a second.
     tracking.recorder.submit({ victimId, kind, method: 'GET', headers: req.headers, ip: peer, proxyIp: '', page: kind === 'click' }, (err, o) => {
-      if (o === undefined) failed(err);
-      else if (o.found && o.succeeds) withAwareness(o).then(answer, failed);
-      else answer(o);
+      if (o === undefined) fastFailed(reply, err);
+      else if (o.found && o.succeeds) withAwareness(o).then((done) => fastAnswer(reply, kind, token, done), (e: unknown) => fastFailed(reply, e));
+      else fastAnswer(reply, kind, token, o);
     });
     return true;
+  };
+  const fastAnswer = (reply: Answer, kind: 'open' | 'click', token: string, o: Outcome) => (kind === 'open' ? answerOpen(reply, o) : answerClick(reply, o, token));
+  const fastFailed = (reply: Answer, err: unknown) => {
+    app.log.error({ err }, 'tracking request failed');
+    notFound(reply);
   };
 
   app.get('/robots.txt', async (_req, reply) => reply.headers(SECURITY_HEADERS).type('text/plain; charset=utf-8').send(ROBOTS_TXT));

@@ -143,6 +143,17 @@ interface Entry {
   line: string;
 }
 
+/** A victim as this process last read or wrote it, with what hits derive from it, worked out once. */
+interface Known {
+  r: VictimRecord;
+  /** When it was read or written (facts older than FACTS_TTL_MS are read again). */
+  seen: number;
+  /** submitted_at in milliseconds (NaN: not sent). */
+  sentMs: number;
+  /** The person's details for pages, made on the first page hit. */
+  person: Person | null;
+}
+
 /**
  * Hits on their way to the database, as the front took them together (one journal write) or as
  * recovery found them. With a store that applies journal lines itself (SQLite's writer thread),
@@ -229,9 +240,7 @@ export class HitRecorder {
    * from their facts, and repeated hits are planned from their state; the store checks, in the
    * write's transaction, that the victim is still so.
    */
-  private readonly victims = new Map<number, VictimRecord>();
-  /** When each remembered victim was last read or written (facts older than FACTS_TTL_MS are read again). */
-  private readonly seenAt = new Map<number, number>();
+  private readonly victims = new Map<number, Known>();
   private readonly maxKnown: number;
   readonly stats: RecorderStats = { batches: 0, hits: 0, recorded: 0, largestBatch: 0, fromMemory: 0, journaled: 0 };
 
@@ -412,23 +421,23 @@ export class HitRecorder {
       ids.push(p.hit.victimId);
       if (p.hit.page) withPerson = true;
     }
-    const known = this.known(ids, withPerson, Date.now() - FACTS_TTL_MS);
-    const victims = new Map<number, VictimRecord>();
-    for (const r of known.records) victims.set(r.id, r);
-    if (known.missing.length) {
-      for (const r of await this.store.read([...new Set(known.missing)].sort((a, b) => a - b), withPerson)) {
-        this.keep(r);
-        victims.set(r.id, r);
-      }
+    const victims = new Map<number, Known>();
+    const missing: number[] = [];
+    const since = Date.now() - FACTS_TTL_MS;
+    for (const id of ids) {
+      const k = this.victims.get(id);
+      if (!k || (withPerson && k.r.email === undefined) || k.seen < since) missing.push(id);
+      else victims.set(id, k);
     }
+    if (missing.length) for (const r of await this.store.read([...new Set(missing)].sort((a, b) => a - b), withPerson)) victims.set(r.id, this.keep(r));
     const scenarioIds = new Set<number>();
-    for (const v of victims.values()) scenarioIds.add(v.scenario_id);
+    for (const k of victims.values()) scenarioIds.add(k.r.scenario_id);
     const scenarios = await this.cache.scenariosById(scenarioIds);
     const templateIds = new Set<number>();
     const clientIds = new Set<number>();
     for (const p of batch) {
-      const v = victims.get(p.hit.victimId);
-      const s = v && scenarios.get(v.scenario_id);
+      const k = victims.get(p.hit.victimId);
+      const s = k && scenarios.get(k.r.scenario_id);
       if (!s?.live) continue;
       clientIds.add(s.clientId);
       if (p.hit.page) templateIds.add(s.templateId);
@@ -442,12 +451,13 @@ export class HitRecorder {
     let count = 0;
     let lastSeq = 0;
     for (const p of batch) {
-      const v = victims.get(p.hit.victimId);
+      const k = victims.get(p.hit.victimId);
+      const v = k?.r;
       const s = v && scenarios.get(v.scenario_id);
-      if (!v || !s?.live) continue;
+      if (!k || !v || !s?.live) continue;
       const { hit, time } = p;
       const content = hit.page ? contentFor(templates.get(s.templateId), v.language_id, s.languageId) : null;
-      const sentAt = v.submitted_at ? Date.parse(v.submitted_at) : NaN;
+      const sentAt = k.sentMs;
       const verdict = classifyHit({
         method: hit.method,
         headers: hit.headers,
@@ -481,7 +491,7 @@ export class HitRecorder {
         valid,
         scenario: s,
         content,
-        person: hit.page ? personOf(v) : null,
+        person: hit.page ? (k.person ??= personOf(v)) : null,
       };
     }
     return { text, count, lastSeq, entries };
@@ -629,28 +639,28 @@ export class HitRecorder {
   }
 
   /** The victims as this process last saw them (with the person's columns when needed), and the ids it has not seen. */
-  private known(ids: number[], withPerson: boolean, seenSince = 0): { records: VictimRecord[]; missing: number[] } {
+  private known(ids: number[], withPerson: boolean): { records: VictimRecord[]; missing: number[] } {
     const records: VictimRecord[] = [];
     const missing: number[] = [];
     for (const id of ids) {
-      const r = this.victims.get(id);
-      if (!r || (withPerson && r.email === undefined) || (seenSince && (this.seenAt.get(id) ?? 0) < seenSince)) missing.push(id);
-      else records.push(r);
+      const k = this.victims.get(id);
+      if (!k || (withPerson && k.r.email === undefined)) missing.push(id);
+      else records.push(k.r);
     }
     return { records, missing };
   }
 
-  private keep(r: VictimRecord): void {
+  private keep(r: VictimRecord): Known {
     // Delete first: re-inserted entries go to the end, so the oldest are the first evicted.
     this.victims.delete(r.id);
-    this.victims.set(r.id, r);
-    this.seenAt.set(r.id, Date.now());
+    const k: Known = { r, seen: Date.now(), sentMs: r.submitted_at ? Date.parse(r.submitted_at) : NaN, person: null };
+    this.victims.set(r.id, k);
     if (this.victims.size > this.maxKnown)
       for (const id of this.victims.keys()) {
         if (this.victims.size <= this.maxKnown) break;
         this.victims.delete(id);
-        this.seenAt.delete(id);
       }
+    return k;
   }
 
   /** Keeps the victims a batch was planned from, with what it wrote to them (and the person's columns, when known). */
@@ -659,7 +669,7 @@ export class HitRecorder {
     for (const v of writes.victims) changed.set(v.id, v);
     for (const r of records) {
       const v = changed.get(r.id);
-      const had = this.victims.get(r.id);
+      const had = this.victims.get(r.id)?.r;
       const next = v ? Object.assign(r, v) : r;
       if (had && had !== next && had.email !== undefined && next.email === undefined) for (const c of PERSON_KEYS) (next as unknown as Record<string, unknown>)[c] = (had as unknown as Record<string, unknown>)[c];
       this.keep(next);
