@@ -3,14 +3,15 @@
  * hits are committed, off the event loop that serves HTTP. On a
  * 2-core machine the HTTP work and the SQLite work then run side by side instead of in turn.
  *
- * The thread only runs statements; what to write is decided on the main thread (recorder.ts).
- * A write carries the victims as they were when it was planned: inside `BEGIN IMMEDIATE` the
- * thread reads them again and writes nothing if any of them differs (the caller plans again
- * from a fresh read). The answer to a write is sent after COMMIT returned: the caller answers
- * the HTTP requests only then, so a 2xx still means the hit is in the database.
+ * Two requests. `apply` (the journal's hits): the thread gets the journal lines, or reads them
+ * back from the journal file itself (a byte range), reads the victims inside `BEGIN IMMEDIATE`,
+ * plans (planHits, hit-plan.cjs) and writes, all in one transaction; nothing to compare, as it
+ * holds the write lock from its reads to its commit. `write` (planned on the main thread): it
+ * carries the victims as they were when it was planned, and inside `BEGIN IMMEDIATE` the thread
+ * reads them again and writes nothing if any of them differs (the caller plans again from a
+ * fresh read). Either is answered after COMMIT returned.
  *
- * Rows travel as arrays (column order fixed by the statements), structured-cloned: measured,
- * that costs the event loop a third of sending the same batch as JSON text. The thread's
+ * A `write`'s rows travel as arrays (column order fixed by the statements), structured-cloned. The thread's
  * source is plain JavaScript evaluated in the worker, so that it runs however the main thread
  * loads TypeScript. It is referenced only while a request is pending: an idle writer never
  * keeps the process alive.

@@ -9,8 +9,10 @@
  *   before), written to this process's hit journal (journal.ts) in one write(), and only then
  *   answered: a 2xx means the hit is durably recorded.
  * - The apply (beside the requests): the journal's hits are applied to the database in order,
- *   in large transactions (about `maxApply` hits gathered for at most `gatherMs`): events inserted, victims and counters moved,
- *   and how far the journal is applied recorded in the same transaction (`tracking_journals`).
+ *   in large transactions (about `maxApply` hits gathered for at most `gatherMs`): events
+ *   inserted, victims and counters moved, and how far the journal is applied recorded in the
+ *   same transaction (`tracking_journals`). With SQLite the writer thread reads the hits back
+ *   from the journal file: the event loop keeps nothing of a hit once it is answered.
  *   What a hit does to its victim (first open, first click, success, counts) is decided here,
  *   from the victim as it is in the database at the write, so that counters stay exact whatever
  *   other processes do. `flush()` waits until every hit answered so far is applied; the admin
@@ -24,7 +26,8 @@
  * written again with the victims locked (PostgreSQL) or checked again (SQLite).
  *
  * Scenario facts, compiled landing pages (landing.ts) and scanner ranges come from short-lived
- * in-memory caches, loaded for a whole batch at a time, never per hit.
+ * in-memory caches, loaded for a whole batch at a time, never per hit. `submit` takes a callback
+ * instead of answering a promise (the tracking server's fast path: no promise per hit).
  *
  * Without a journal directory (an in-memory database, which does not outlive the process
  * anyway) the hits go straight to the apply stage; they are still answered before they are
