@@ -205,20 +205,20 @@ export function contentFor(contents: TemplateContents | undefined, personLanguag
 }
 
 /** The values a landing page can show: the person, the scenario's sender, and where the page's form and download link go. */
-export function landingValues(person: Person, scenario: ScenarioView, paths: { formAction: string; downloadLink: string }): VariableValues {
-  const values: VariableValues = {};
-  if (scenario.customFieldNames.length) {
-    let custom: unknown = [];
-    try {
-      custom = JSON.parse(person.custom_fields || '[]');
-    } catch {
-      // unreadable: no custom values
-    }
-    const list = Array.isArray(custom) ? custom : [];
-    scenario.customFieldNames.forEach((name, i) => (values[`custom.${name}`] = String(list[i] ?? '')));
+let dayEnds = 0;
+let day = '';
+/** Today's date (UTC, YYYY-MM-DD), made once a day rather than once a page. */
+function today(): string {
+  const t = Date.now();
+  if (t >= dayEnds) {
+    day = new Date(t).toISOString().slice(0, 10);
+    dayEnds = (Math.floor(t / 86_400_000) + 1) * 86_400_000;
   }
-  return {
-    ...values,
+  return day;
+}
+
+export function landingValues(person: Person, scenario: ScenarioView, paths: { formAction: string; downloadLink: string }): VariableValues {
+  const values: VariableValues = {
     name: person.name,
     firstname: person.firstname,
     lastname: person.lastname,
@@ -230,8 +230,20 @@ export function landingValues(person: Person, scenario: ScenarioView, paths: { f
     sender_name: scenario.senderName,
     sender_email: scenario.senderEmail,
     company: scenario.company,
-    date: new Date().toISOString().slice(0, 10),
+    date: today(),
     form_action: paths.formAction,
     download_link: paths.downloadLink,
   };
+  if (scenario.customFieldNames.length) {
+    let custom: unknown = [];
+    try {
+      custom = JSON.parse(person.custom_fields || '[]');
+    } catch {
+      // unreadable: no custom values
+    }
+    const list = Array.isArray(custom) ? custom : [];
+    // Named custom.*: never one of the values above.
+    scenario.customFieldNames.forEach((name, i) => (values[`custom.${name}`] = String(list[i] ?? '')));
+  }
+  return values;
 }
