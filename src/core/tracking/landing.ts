@@ -3,7 +3,7 @@
  * what counts as success, how form posts are judged) and its landing pages, compiled. Both are
  * kept in memory for a short time (SCENARIO_CACHE_TTL_MS) and loaded for many scenarios in one
  * query, so that a hit costs no query of its own. A campaign stopped in another process stops
- * answering within that time; in this process `forget()` makes it immediate.
+ * answering within that time (and the reload's query); in this process `forget()` makes it immediate.
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
@@ -11,6 +11,8 @@ import { compileTemplate, type VariableValues } from '../templates/variables.ts'
 import { passwordFieldsOf, type CollectData } from './submission.ts';
 
 export const SCENARIO_CACHE_TTL_MS = 2000;
+/** An entry this many TTLs old is not answered while it reloads: the hit waits for the read (the database was unreachable meanwhile). */
+const STALE_FACTOR = 10;
 
 export interface ScenarioView {
   id: number;
@@ -92,105 +94,149 @@ export class ScenarioCache {
     readonly ttlMs = SCENARIO_CACHE_TTL_MS,
   ) {}
 
-  /** Drops everything cached (e.g. after a campaign was stopped in this process). */
+  private generation = 0;
+  private reloadingScenarios = false;
+  private reloadingTemplates = false;
+
+  /** Drops everything cached (e.g. after a campaign was stopped in this process): the next hit waits for a fresh read. */
   forget(): void {
+    this.generation++;
     this.scenarios.clear();
     this.templates.clear();
   }
 
-  /** The scenarios by id; missing ids map to null. Stale or missing entries are loaded in one query. */
+  /**
+   * The scenarios by id; missing ids map to null. Missing entries are loaded in one query that
+   * the caller waits for; entries past the TTL are answered as they are while one query reloads
+   * them beside the hits (a hit never waits for a reload, which on SQLite can queue behind a
+   * large write of the recorder).
+   */
   async scenariosById(ids: Iterable<number>): Promise<Map<number, ScenarioView | null>> {
     const out = new Map<number, ScenarioView | null>();
     const missing: number[] = [];
+    const stale: number[] = [];
     const t = Date.now();
     for (const id of ids) {
       const e = this.scenarios.get(id);
       if (e && t - e.at < this.ttlMs) out.set(id, e.value);
-      else missing.push(id);
+      else if (e && t - e.at < this.ttlMs * STALE_FACTOR) {
+        out.set(id, e.value);
+        stale.push(id);
+      } else missing.push(id);
     }
-    if (missing.length) {
-      const rows = await this.db
-        .selectFrom('scenarios as s')
-        .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
-        .innerJoin('clients as cl', 'cl.id', 's.client_id')
-        .select([
-          's.id', 's.client_id', 's.campaign_id', 's.scenario_template_id', 's.language_id', 's.success_action', 's.collect_data',
-          's.login_regexp', 's.password_regexp', 's.redirect_url', 's.no_landing', 's.sender_name', 's.sender_email',
-          'c.status as campaign_status', 'cl.name as company',
-        ])
-        .where('s.id', 'in', missing)
-        .execute();
-      const clientIds = [...new Set(rows.map((r) => r.client_id))];
-      const fields = clientIds.length
-        ? await this.db.selectFrom('recipient_custom_fields').select(['client_id', 'name']).where('client_id', 'in', clientIds).orderBy('id').execute()
-        : [];
-      const loaded = Date.now();
-      for (const id of missing) {
-        this.scenarios.set(id, { at: loaded, value: null });
-        out.set(id, null);
-      }
-      for (const r of rows) {
-        const view: ScenarioView = {
-          id: r.id,
-          clientId: r.client_id,
-          campaignId: r.campaign_id,
-          templateId: r.scenario_template_id,
-          languageId: r.language_id,
-          live: r.campaign_status === 'running',
-          successAction: r.success_action,
-          collectData: (COLLECT.has(r.collect_data) ? r.collect_data : 'partial') as CollectData,
-          loginRe: regexp(r.login_regexp),
-          passwordRe: regexp(r.password_regexp),
-          redirectUrl: r.redirect_url,
-          noLanding: r.no_landing === 1,
-          senderName: r.sender_name,
-          senderEmail: r.sender_email,
-          company: r.company,
-          customFieldNames: fields.filter((f) => f.client_id === r.client_id).map((f) => f.name),
-        };
-        this.scenarios.set(r.id, { at: loaded, value: view });
-        out.set(r.id, view);
-      }
+    if (stale.length && !this.reloadingScenarios) {
+      this.reloadingScenarios = true;
+      this.loadScenarios(stale).then(
+        () => (this.reloadingScenarios = false),
+        () => (this.reloadingScenarios = false), // tried again on a later hit
+      );
+    }
+    if (missing.length) for (const [id, view] of await this.loadScenarios(missing)) out.set(id, view);
+    return out;
+  }
+
+  private async loadScenarios(missing: number[]): Promise<Map<number, ScenarioView | null>> {
+    const generation = this.generation;
+    const out = new Map<number, ScenarioView | null>();
+    const rows = await this.db
+      .selectFrom('scenarios as s')
+      .innerJoin('campaigns as c', 'c.id', 's.campaign_id')
+      .innerJoin('clients as cl', 'cl.id', 's.client_id')
+      .select([
+        's.id', 's.client_id', 's.campaign_id', 's.scenario_template_id', 's.language_id', 's.success_action', 's.collect_data',
+        's.login_regexp', 's.password_regexp', 's.redirect_url', 's.no_landing', 's.sender_name', 's.sender_email',
+        'c.status as campaign_status', 'cl.name as company',
+      ])
+      .where('s.id', 'in', missing)
+      .execute();
+    const clientIds = [...new Set(rows.map((r) => r.client_id))];
+    const fields = clientIds.length
+      ? await this.db.selectFrom('recipient_custom_fields').select(['client_id', 'name']).where('client_id', 'in', clientIds).orderBy('id').execute()
+      : [];
+    const loaded = Date.now();
+    // After forget(), what this query read may predate the change: answered, not kept.
+    const keep = generation === this.generation;
+    for (const id of missing) {
+      if (keep) this.scenarios.set(id, { at: loaded, value: null });
+      out.set(id, null);
+    }
+    for (const r of rows) {
+      const view: ScenarioView = {
+        id: r.id,
+        clientId: r.client_id,
+        campaignId: r.campaign_id,
+        templateId: r.scenario_template_id,
+        languageId: r.language_id,
+        live: r.campaign_status === 'running',
+        successAction: r.success_action,
+        collectData: (COLLECT.has(r.collect_data) ? r.collect_data : 'partial') as CollectData,
+        loginRe: regexp(r.login_regexp),
+        passwordRe: regexp(r.password_regexp),
+        redirectUrl: r.redirect_url,
+        noLanding: r.no_landing === 1,
+        senderName: r.sender_name,
+        senderEmail: r.sender_email,
+        company: r.company,
+        customFieldNames: fields.filter((f) => f.client_id === r.client_id).map((f) => f.name),
+      };
+      if (keep) this.scenarios.set(r.id, { at: loaded, value: view });
+      out.set(r.id, view);
     }
     return out;
   }
 
-  /** Landing contents of the templates, compiled; stale or missing ones loaded in one query. */
+  /** Landing contents of the templates, compiled: as scenariosById, missing ones waited for, stale ones reloaded beside the hits. */
   async templatesById(ids: Iterable<number>): Promise<Map<number, TemplateContents>> {
     const out = new Map<number, TemplateContents>();
     const missing: number[] = [];
+    const stale: number[] = [];
     const t = Date.now();
     for (const id of ids) {
       const e = this.templates.get(id);
       if (e && t - e.at < this.ttlMs) out.set(id, e.value);
-      else missing.push(id);
+      else if (e && t - e.at < this.ttlMs * STALE_FACTOR) {
+        out.set(id, e.value);
+        stale.push(id);
+      } else missing.push(id);
     }
-    if (missing.length) {
-      const rows = await this.db
-        .selectFrom('scenario_template_contents as c')
-        .innerJoin('languages as l', 'l.id', 'c.language_id')
-        .select(['c.scenario_template_id', 'c.language_id', 'c.landing_html', 'c.attachment_name', 'l.is_default'])
-        .where('c.scenario_template_id', 'in', missing)
-        .orderBy('c.id')
-        .execute();
-      const loaded = Date.now();
-      const built = new Map<number, TemplateContents>(missing.map((id) => [id, { byLanguage: new Map(), fallback: null }]));
-      for (const r of rows) {
-        const entry = built.get(r.scenario_template_id)!;
-        const content: LandingContent = {
-          languageId: r.language_id,
-          render: compileTemplate(r.landing_html, 'html'),
-          hasLanding: r.landing_html.trim() !== '',
-          passwordFields: passwordFieldsOf(r.landing_html),
-          attachmentName: r.attachment_name,
-        };
-        entry.byLanguage.set(r.language_id, content);
-        if (!entry.fallback || r.is_default === 1) entry.fallback = content;
-      }
-      for (const [id, value] of built) {
-        this.templates.set(id, { at: loaded, value });
-        out.set(id, value);
-      }
+    if (stale.length && !this.reloadingTemplates) {
+      this.reloadingTemplates = true;
+      this.loadTemplates(stale).then(
+        () => (this.reloadingTemplates = false),
+        () => (this.reloadingTemplates = false),
+      );
+    }
+    if (missing.length) for (const [id, value] of await this.loadTemplates(missing)) out.set(id, value);
+    return out;
+  }
+
+  private async loadTemplates(missing: number[]): Promise<Map<number, TemplateContents>> {
+    const generation = this.generation;
+    const out = new Map<number, TemplateContents>();
+    const rows = await this.db
+      .selectFrom('scenario_template_contents as c')
+      .innerJoin('languages as l', 'l.id', 'c.language_id')
+      .select(['c.scenario_template_id', 'c.language_id', 'c.landing_html', 'c.attachment_name', 'l.is_default'])
+      .where('c.scenario_template_id', 'in', missing)
+      .orderBy('c.id')
+      .execute();
+    const loaded = Date.now();
+    const built = new Map<number, TemplateContents>(missing.map((id) => [id, { byLanguage: new Map(), fallback: null }]));
+    for (const r of rows) {
+      const entry = built.get(r.scenario_template_id)!;
+      const content: LandingContent = {
+        languageId: r.language_id,
+        render: compileTemplate(r.landing_html, 'html'),
+        hasLanding: r.landing_html.trim() !== '',
+        passwordFields: passwordFieldsOf(r.landing_html),
+        attachmentName: r.attachment_name,
+      };
+      entry.byLanguage.set(r.language_id, content);
+      if (!entry.fallback || r.is_default === 1) entry.fallback = content;
+    }
+    for (const [id, value] of built) {
+      if (generation === this.generation) this.templates.set(id, { at: loaded, value });
+      out.set(id, value);
     }
     return out;
   }

@@ -105,7 +105,12 @@ export class ScannerRangeService {
    */
   async compiledFor(clientId: number | null): Promise<ScannerRangeMatcher> {
     let snap = this.snapshot;
-    if (!snap || Date.now() - snap.loadedAt > RANGE_CACHE_TTL_MS) snap = await this.load();
+    const age = snap ? Date.now() - snap.loadedAt : Infinity;
+    // Past the TTL the snapshot is used while one query reloads it beside the hits (a hit never
+    // waits for it, which on SQLite can queue behind a large write of the recorder); long past
+    // it (the database was unreachable meanwhile), or after a change here, the hit waits.
+    if (age > RANGE_CACHE_TTL_MS * 10 || !snap) snap = await this.load();
+    else if (age > RANGE_CACHE_TTL_MS) this.load().catch(() => undefined);
     let matcher = snap.byClient.get(clientId);
     if (!matcher) {
       matcher = compileScannerRanges(snap.rows.filter((r) => r.client_id === null || r.client_id === clientId));
