@@ -95,8 +95,8 @@ export class ScenarioCache {
   ) {}
 
   private generation = 0;
-  private reloadingScenarios = false;
-  private reloadingTemplates = false;
+  /** Which kind of entry one query is reloading now. */
+  private readonly reloading = new Set<'scenarios' | 'templates'>();
 
   /** Drops everything cached (e.g. after a campaign was stopped in this process): the next hit waits for a fresh read. */
   forget(): void {
@@ -112,27 +112,7 @@ export class ScenarioCache {
    * large write of the recorder).
    */
   async scenariosById(ids: Iterable<number>): Promise<Map<number, ScenarioView | null>> {
-    const out = new Map<number, ScenarioView | null>();
-    const missing: number[] = [];
-    const stale: number[] = [];
-    const t = Date.now();
-    for (const id of ids) {
-      const e = this.scenarios.get(id);
-      if (e && t - e.at < this.ttlMs) out.set(id, e.value);
-      else if (e && t - e.at < this.ttlMs * STALE_FACTOR) {
-        out.set(id, e.value);
-        stale.push(id);
-      } else missing.push(id);
-    }
-    if (stale.length && !this.reloadingScenarios) {
-      this.reloadingScenarios = true;
-      this.loadScenarios(stale).then(
-        () => (this.reloadingScenarios = false),
-        () => (this.reloadingScenarios = false), // tried again on a later hit
-      );
-    }
-    if (missing.length) for (const [id, view] of await this.loadScenarios(missing)) out.set(id, view);
-    return out;
+    return this.lookup(this.scenarios, ids, 'scenarios', (missing) => this.loadScenarios(missing));
   }
 
   private async loadScenarios(missing: number[]): Promise<Map<number, ScenarioView | null>> {
@@ -187,26 +167,29 @@ export class ScenarioCache {
 
   /** Landing contents of the templates, compiled: as scenariosById, missing ones waited for, stale ones reloaded beside the hits. */
   async templatesById(ids: Iterable<number>): Promise<Map<number, TemplateContents>> {
-    const out = new Map<number, TemplateContents>();
+    return this.lookup(this.templates, ids, 'templates', (missing) => this.loadTemplates(missing));
+  }
+
+  /** The entries of `ids` in `cache`: fresh ones as they are, stale ones too (reloaded by one query at a time, not waited for), missing ones loaded first. */
+  private async lookup<T>(cache: Map<number, Entry<T>>, ids: Iterable<number>, kind: 'scenarios' | 'templates', load: (ids: number[]) => Promise<Map<number, T>>): Promise<Map<number, T>> {
+    const out = new Map<number, T>();
     const missing: number[] = [];
     const stale: number[] = [];
     const t = Date.now();
     for (const id of ids) {
-      const e = this.templates.get(id);
+      const e = cache.get(id);
       if (e && t - e.at < this.ttlMs) out.set(id, e.value);
       else if (e && t - e.at < this.ttlMs * STALE_FACTOR) {
         out.set(id, e.value);
         stale.push(id);
       } else missing.push(id);
     }
-    if (stale.length && !this.reloadingTemplates) {
-      this.reloadingTemplates = true;
-      this.loadTemplates(stale).then(
-        () => (this.reloadingTemplates = false),
-        () => (this.reloadingTemplates = false),
-      );
+    if (stale.length && !this.reloading.has(kind)) {
+      this.reloading.add(kind);
+      const done = () => this.reloading.delete(kind); // a failed reload is tried again on a later hit
+      load(stale).then(done, done);
     }
-    if (missing.length) for (const [id, value] of await this.loadTemplates(missing)) out.set(id, value);
+    if (missing.length) for (const [id, value] of await load(missing)) out.set(id, value);
     return out;
   }
 
