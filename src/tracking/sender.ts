@@ -4,6 +4,7 @@
  * it came through. One place for every route that records a hit.
  */
 import type { FastifyRequest } from 'fastify';
+import { normaliseIp } from '../core/access/access-tokens.ts';
 
 export interface Sender {
   method: string;
@@ -13,10 +14,9 @@ export interface Sender {
   proxyIp: string;
 }
 
-/** `::ffff:192.0.2.1` → `192.0.2.1`. */
+/** `::ffff:192.0.2.1` → `192.0.2.1` (core's normaliseIp); '' for none. */
 export function plainIp(ip: string | undefined): string {
-  if (!ip) return '';
-  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+  return ip ? normaliseIp(ip) : '';
 }
 
 export function senderOf(req: FastifyRequest): Sender {
