@@ -104,3 +104,29 @@ it('a full journal takes no more hits and is deleted once its hits are applied, 
     recorder.close();
   }
 });
+
+it('an answer that throws does not keep the other hits of its batch from being answered or recorded', async () => {
+  const f = await trackingFixture(t, { victims: 3 });
+  const recorder = new HitRecorder(recorderStore(t.core.database.db, t.core.database.dialect, t.config.databaseUrl), t.core.tracking.scenarios, t.core.scannerRanges, {
+    journalDir: path.join(t.config.dataDir, 'journal-throwing'),
+  });
+  const logged: string[] = [];
+  const error = console.error;
+  console.error = (msg: unknown) => logged.push(String(msg));
+  try {
+    const hit = (victimId: number) => ({ victimId, kind: 'open' as const, method: 'GET', headers: { 'user-agent': BROWSER_UA }, ip: '203.0.113.9', proxyIp: '' });
+    // Three hits in one turn of the event loop: one batch. The first one's answer throws.
+    recorder.submit(hit(f.victimIds[0]), () => {
+      throw new Error('the socket went away');
+    });
+    const others = f.victimIds.slice(1).map((id) => new Promise((resolve, reject) => recorder.submit(hit(id), (err, o) => (o ? resolve(o) : reject(err)))));
+    expect(await Promise.all(others)).toEqual([expect.objectContaining({ found: true }), expect.objectContaining({ found: true })]);
+    await recorder.flush();
+    expect(recorder.stats.journaled).toBe(1);
+    for (const id of f.victimIds) expect((await victimRow(t, id)).opens).toBe(1);
+    expect(logged).toEqual(['tracking: answering a hit failed: the socket went away']);
+  } finally {
+    console.error = error;
+    recorder.close();
+  }
+});
