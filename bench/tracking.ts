@@ -17,6 +17,7 @@
  *   DECOY_BENCH_DATABASE_URL=postgres://... node --import tsx bench/tracking.ts
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_VICTIMS=10000 BENCH_ONLY=a,b,c (defaults)
  *   DECOY_TRACKING_JOURNAL=auto|on|off (default auto); BENCH_THREADS=1 prints every thread's CPU per request
+ * With PostgreSQL on this machine, the CPU its server processes used per hit is printed too.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -195,6 +196,31 @@ async function main(): Promise<void> {
       return out;
     };
 
+    /**
+     * CPU time (µs) of every PostgreSQL server process on this machine (the bench's server shares
+     * the cores): what the database spends on the hits. Zero with SQLite, which runs in-process.
+     */
+    const databaseCpu = (): number => {
+      if (!isPg) return 0;
+      let us = 0;
+      try {
+        for (const pid of readdirSync('/proc')) {
+          if (!/^\d+$/.test(pid)) continue;
+          try {
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            if (!stat.includes('(postgres)')) continue;
+            const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+            us += ((Number(f[11]) + Number(f[12])) * 1e6) / CLOCK_TICKS;
+          } catch {
+            // gone meanwhile
+          }
+        }
+      } catch {
+        // not Linux
+      }
+      return us;
+    };
+
     const runs: { name: string; r: LoadResult; type?: string; rows?: number }[] = [];
     const measure = async (name: string, base: string, paths: string[], type?: string) => {
       await load(base, paths, WARMUP_SECONDS, dir);
@@ -203,8 +229,10 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage();
       const threads = threadCpu();
       const tids = perThread();
+      const dbCpu = databaseCpu();
       const r = await load(base, paths, SECONDS, dir);
       const used = process.cpuUsage(cpu);
+      const dbUsed = databaseCpu() - dbCpu;
       const threadsAfter = threadCpu();
       await core.tracking.flush();
       const rows = type ? (await events(type)) - before : undefined;
@@ -221,7 +249,7 @@ async function main(): Promise<void> {
       const loop = (threadsAfter.main - threads.main) / answered;
       console.log(
         `  ${name.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   server CPU ${perRequest.toFixed(0).padStart(3)} µs/req ` +
-          `(event loop ${loop.toFixed(0)})   load generator CPU ${(r.loadCpu / answered).toFixed(0)} µs/req   2xx ${r.ok}   non-2xx ${r.non2xx}   errors ${r.errors}`,
+          `(event loop ${loop.toFixed(0)})   load generator CPU ${(r.loadCpu / answered).toFixed(0)} µs/req   ${isPg && type ? `PostgreSQL CPU ${(dbUsed / answered).toFixed(0)} µs/req   ` : ''}2xx ${r.ok}   non-2xx ${r.non2xx}   errors ${r.errors}`,
       );
     };
     const only = (process.env.BENCH_ONLY ?? 'a,b,c').split(',');

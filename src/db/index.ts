@@ -16,6 +16,7 @@ import * as m008 from './migrations/008_awareness_certificates.ts';
 import * as m009 from './migrations/009_victims_succeeded_index.ts';
 import * as m010 from './migrations/010_frame_drafts.ts';
 import * as m011 from './migrations/011_tracking_journals.ts';
+import * as m012 from './migrations/012_tracking_write_path.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -102,6 +103,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '009_victims_succeeded_index': m009,
   '010_frame_drafts': m010,
   '011_tracking_journals': m011,
+  '012_tracking_write_path': m012,
 };
 
 export async function migrate(database: Database): Promise<void> {

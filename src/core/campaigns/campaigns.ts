@@ -178,8 +178,11 @@ export class CampaignService {
     await inTransaction(this.db, async (trx) => {
       const campaign = await loadCampaign(trx, p, id);
       assertNotRunning(campaign.status, 'delete it');
-      // Scenarios, groups, awareness, custom fields and events go with it (foreign keys cascade).
+      // Scenarios, groups, awareness, custom fields and victims go with it (foreign keys cascade).
       await trx.deleteFrom('campaigns').where('id', '=', campaign.id).execute();
+      // Tracking events carry no foreign key on PostgreSQL (migration 012): deleted after their
+      // victims, so that a batch of hits applied meanwhile (it holds its victims) is deleted too.
+      await trx.deleteFrom('tracking_events').where('campaign_id', '=', campaign.id).execute();
     });
   }
 

@@ -139,7 +139,12 @@ export class ClientService {
   async delete(p: Principal, id: number): Promise<void> {
     await this.get(p, id);
     assertSuper(p);
-    await this.db.deleteFrom('clients').where('id', '=', id).execute();
+    await this.db.transaction().execute(async (trx) => {
+      // Everything of the client goes with it (foreign keys cascade) but its tracking events,
+      // which carry no foreign key on PostgreSQL (migration 012): deleted after their victims.
+      await trx.deleteFrom('clients').where('id', '=', id).execute();
+      await trx.deleteFrom('tracking_events').where('client_id', '=', id).execute();
+    });
   }
 
   /** The client that unscoped writes by a super admin go to (created on first start). */
