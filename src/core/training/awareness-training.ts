@@ -367,6 +367,10 @@ export class AwarenessTrainingService {
     verdict: ReturnType<typeof classifyHit>,
     data: Record<string, unknown>,
   ): Promise<void> {
+    // On PostgreSQL tracking_events has no foreign keys (migration 012): hold the victim as its
+    // key would have, so that an event is never written for a victim deleted meanwhile.
+    if (this.deps.dialect === 'postgres' && !(await sql`select id from victims where id = ${victim.id} for key share`.execute(db)).rows.length)
+      throw new Error(`awareness: victim ${victim.id} was deleted meanwhile`);
     await db
       .insertInto('tracking_events')
       .values({
