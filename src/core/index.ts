@@ -42,7 +42,7 @@ export function createCore(database: Database, config: Config) {
   const deps: ServiceDeps = { db: database.db, dialect: database.dialect, config, clients };
   const access = new AccessService(database.db, config);
   const scannerRanges = new ScannerRangeService(deps);
-  const tracking = new TrackingService(deps);
+  const tracking = new TrackingService(deps, {}, database.pool);
   // One cache of scanner ranges: the one the admin API invalidates when ranges change.
   tracking.useScannerRanges(scannerRanges);
   const templates = new TemplateService(deps);

@@ -14,6 +14,7 @@ import { HitJournal } from './journal.ts';
 import { ScannerRangeService } from './scanner-ranges.ts';
 import { ScenarioCache } from './landing.ts';
 import { HitRecorder, type Hit, type HitOutcome, type RecorderOptions, type ScannerRangeSource } from './recorder.ts';
+import type pg from 'pg';
 import { recorderStore } from './recorder-store.ts';
 import { VictimTokens } from './token.ts';
 
@@ -42,6 +43,8 @@ export class TrackingService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly options: RecorderOptions = {},
+    /** PostgreSQL: the pool under deps.db, for the recorder's prepared statement. */
+    private readonly pool?: pg.Pool,
   ) {
     this.tokens = new VictimTokens(deps.config.secret);
     this.scenarios = new ScenarioCache(deps.db);
@@ -57,7 +60,7 @@ export class TrackingService {
 
   get recorder(): HitRecorder {
     this.recorderInstance ??= new HitRecorder(
-      recorderStore(this.deps.db, this.deps.dialect, this.deps.config.databaseUrl),
+      recorderStore(this.deps.db, this.deps.dialect, this.deps.config.databaseUrl, this.pool),
       this.scenarios,
       // Whatever source is set when a hit is classified (useScannerRanges may come after the first hit).
       { compiledFor: (clientId) => (this.ranges ??= new ScannerRangeService(this.deps)).compiledFor(clientId) },
