@@ -378,11 +378,13 @@ function pgWrite(w: BatchWrites, expected?: { withPerson: boolean; records: Vict
     parts.push(`e as (insert into tracking_events (${EVENT_COLUMNS.join(', ')}) select ${EVENT_FROM_LINE} from jsonb_array_elements($${params.length}::jsonb) e${where('')})`);
   }
   if (w.victims.length) {
-    params.push(w.updatedAt, JSON.stringify(w.victims.map(stateValues)));
-    const at = params.length - 1;
+    params.push(w.updatedAt, JSON.stringify(w.victims.map(stateValues)), w.victims.map((v) => v.id));
+    const at = params.length - 2;
+    // The ids again as an array: PostgreSQL then finds the rows through the primary key whatever
+    // it thinks of the JSON's size (without, a cached plan can join by scanning the whole table).
     parts.push(
       `v as (update victims set updated_at = $${at}, ${STATE_COLUMNS.slice(1).map((c) => `${c} = u.${c}`).join(', ')} ` +
-        `from ${jsonRows(at + 1, 'u')}${where('victims.id = u.id')})`,
+        `from ${jsonRows(at + 1, 'u')}${where(`victims.id = any($${at + 2}::integer[]) and victims.id = u.id`)})`,
     );
   }
   if (w.counters.length) {
