@@ -19,9 +19,9 @@
  * PostgreSQL: `writeIfUnchanged` is one statement, one round trip: it locks the victims
  * (`FOR UPDATE`, in id order, so concurrent batches cannot deadlock on them), compares them,
  * and inserts the events, updates the victims and bumps the counters only if all are
- * unchanged (rows travel as JSON, one parameter per table); run outside a transaction, the statement
- * commits by itself. It is a named statement, parsed and planned once per connection. `run` is four round trips: BEGIN; the victims read with `FOR UPDATE`; the
- * same writes; COMMIT.
+ * unchanged (rows travel as JSON, one parameter per table); run outside a transaction, the
+ * statement commits by itself. It is a named statement, parsed and planned once per connection.
+ * `run` is four round trips: BEGIN; the victims read with `FOR UPDATE`; the same writes; COMMIT.
  *
  * An in-memory SQLite database (which a second connection cannot open) goes through Kysely,
  * as SQLite does otherwise.
@@ -332,7 +332,6 @@ function columnsOf(rows: readonly (readonly unknown[])[], width: number): unknow
   return cols;
 }
 
-
 /** A batch's events as a JSON array of rows, from their journal lines when the batch carries them. */
 function eventsJson(w: BatchWrites): string {
   return w.eventLines ?? JSON.stringify(w.events.map((e) => [0, 0, ...e]));
@@ -406,9 +405,13 @@ function pgWrite(w: BatchWrites, expected?: { withPerson: boolean; records: Vict
   return CompiledQuery.raw(`with ${parts.join(', ')} select ${unchanged || 'true'} as ok`, params);
 }
 
+/**
+ * Statement texts and their names, for pg's named statements (prepared once per connection): one
+ * map for the process, so that a name always means the same text on a pooled connection.
+ */
+const STATEMENT_NAMES = new Map<string, string>();
+
 export class PostgresRecorderStore implements RecorderStore {
-  /** Statement texts and their names, for pg's named (prepared once per connection) statements. */
-  private readonly names = new Map<string, string>();
 
   /**
    * With `pool` (the one under `db`), the batch statement is a named one: PostgreSQL parses and
@@ -447,8 +450,8 @@ export class PostgresRecorderStore implements RecorderStore {
     const q = pgWrite(w, { withPerson, records: expected });
     if (!this.pool) return (await this.db.executeQuery<{ ok: boolean }>(q)).rows[0]?.ok === true;
     // A handful of texts (which parts a batch has): each gets a name of its own.
-    let name = this.names.get(q.sql);
-    if (name === undefined) this.names.set(q.sql, (name = `decoy_hits_${this.names.size + 1}`));
+    let name = STATEMENT_NAMES.get(q.sql);
+    if (name === undefined) STATEMENT_NAMES.set(q.sql, (name = `decoy_hits_${STATEMENT_NAMES.size + 1}`));
     const { rows } = await this.pool.query<{ ok: boolean }>({ name, text: q.sql, values: q.parameters as unknown[] });
     return rows[0]?.ok === true;
   }
