@@ -112,6 +112,12 @@ function load(url: string, paths: string[], seconds: number, dir: string): Promi
   });
 }
 
+/** User plus system CPU time (µs) in a /proc/<pid>[/task/<tid>]/stat line. */
+function cpuOfStat(stat: string): number {
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1e6) / CLOCK_TICKS;
+}
+
 // ---- the benchmark ---------------------------------------------------------------------------
 async function main(): Promise<void> {
   const url = process.env.DECOY_BENCH_DATABASE_URL || '';
@@ -168,11 +174,7 @@ async function main(): Promise<void> {
     const perThread = (): Map<string, number> => {
       const out = new Map<string, number>();
       try {
-        for (const tid of readdirSync('/proc/self/task')) {
-          const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-          const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
-          out.set(tid, ((Number(x[11]) + Number(x[12])) * 1e6) / CLOCK_TICKS);
-        }
+        for (const tid of readdirSync('/proc/self/task')) out.set(tid, cpuOfStat(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
       } catch {
         // not Linux
       }
@@ -182,16 +184,9 @@ async function main(): Promise<void> {
     /** CPU time (µs) of this process's main thread (the event loop) and of all its threads, from /proc (Linux; zeros elsewhere). */
     const threadCpu = (): { main: number; all: number } => {
       const out = { main: 0, all: 0 };
-      try {
-        for (const tid of readdirSync('/proc/self/task')) {
-          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-          const us = ((Number(f[11]) + Number(f[12])) * 1e6) / CLOCK_TICKS;
-          out.all += us;
-          if (Number(tid) === process.pid) out.main += us;
-        }
-      } catch {
-        // not Linux: the per-thread split is not printed
+      for (const [tid, us] of perThread()) {
+        out.all += us;
+        if (Number(tid) === process.pid) out.main += us;
       }
       return out;
     };
@@ -208,9 +203,7 @@ async function main(): Promise<void> {
           if (!/^\d+$/.test(pid)) continue;
           try {
             const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-            if (!stat.includes('(postgres)')) continue;
-            const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-            us += ((Number(f[11]) + Number(f[12])) * 1e6) / CLOCK_TICKS;
+            if (stat.includes('(postgres)')) us += cpuOfStat(stat);
           } catch {
             // gone meanwhile
           }
