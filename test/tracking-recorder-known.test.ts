@@ -23,7 +23,12 @@ afterAll(async () => t?.close());
 
 function stores(): [string, () => RecorderStore][] {
   const db = t.core.database.db;
-  if (usingPostgres()) return [['PostgreSQL', () => recorderStore(db, 'postgres', t.config.databaseUrl)]];
+  if (usingPostgres())
+    return [
+      // The named statement through the pool, as the application runs it, and the same through Kysely.
+      ['PostgreSQL, named statement', () => recorderStore(db, 'postgres', t.config.databaseUrl, t.core.database.pool)],
+      ['PostgreSQL through Kysely', () => recorderStore(db, 'postgres', t.config.databaseUrl)],
+    ];
   const file = t.config.databaseUrl.slice('sqlite:'.length);
   return [
     ['SQLite, own connection', () => new SqliteRecorderStore(file, db)],
