@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
 import { buildCampaign, drain, people, setStatus } from './helpers/campaign.ts';
 import { startSmtpSink, type SmtpSink } from './helpers/smtp.ts';
+import { scenarioTemplate } from './lucy/campaigns-factories.ts';
 
 let sink: SmtpSink;
 let t: TestApp;
@@ -125,6 +126,31 @@ describe('running a campaign over SMTP', () => {
     expect(lures).toHaveLength(3);
     const stats = (await t.call('GET', `/api/campaigns/${built.campaignId}`, { token: a.token })).json().campaign;
     expect(stats).toMatchObject({ lure_submitted: 3, submitted: 3 });
+  });
+
+  it("fills the recipient's custom fields and the date into the message", async () => {
+    const a = await t.tenant();
+    const db = t.core.database.db;
+    const templateId = await scenarioTemplate(t, { clientId: a.clientId });
+    await db
+      .updateTable('scenario_template_contents')
+      .set({ subject: 'Invoice {{custom.Cost Center}}/{{custom.Badge}} of {{date}}', email_text: 'Hi {{firstname}}, see {{link}}', email_html: '<p>{{custom.Badge}} {{link}}</p>' })
+      .where('scenario_template_id', '=', templateId)
+      .execute();
+    await db.insertInto('recipient_custom_fields').values([{ client_id: a.clientId, name: 'Cost Center', ldap_attribute: '' }, { client_id: a.clientId, name: 'Badge', ldap_attribute: '' }]).execute();
+    const built = await buildCampaign(t, a, { groups: [people(2, 'cf-')], scenario: { scenario_template_id: templateId } });
+    // One person with both values (one of them needing escaping in HTML), one with unreadable values.
+    const recipients = await db.selectFrom('recipients').select('id').where('recipient_group_id', '=', built.groupIds[0]).orderBy('id').execute();
+    await db.updateTable('recipients').set({ custom_fields: JSON.stringify(['CC-42', '<B&7>']) }).where('id', '=', recipients[0].id).execute();
+    await db.updateTable('recipients').set({ custom_fields: 'not json' }).where('id', '=', recipients[1].id).execute();
+    const before = sink.messages.length;
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+    const mails = (await sink.waitFor(before + 2)).slice(before);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(mails.map((m) => m.subject).sort()).toEqual([`Invoice / of ${today}`, `Invoice CC-42/<B&7> of ${today}`]);
+    const html = mails.map((m) => String(m.html)).find((h) => h.includes('B&amp;7'));
+    expect(html).toContain('&lt;B&amp;7&gt;');
   });
 
   it('spreads a scheduled campaign over its window: nothing is due before its time', async () => {

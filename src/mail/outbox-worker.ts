@@ -15,6 +15,7 @@ import {
   type SendResult,
   type VictimRow,
 } from '../core/sending/outbox.ts';
+import { setCustomValues, today } from '../core/templates/variables.ts';
 import { compileMessage, render, signDkim, type CompiledMessage, type DkimOptions } from './render.ts';
 import { createMailer, parseSmtpUrl, type Mailer, type OutgoingMessage } from './transport.ts';
 import { createSmsProvider, type SmsProvider } from './sms.ts';
@@ -149,11 +150,10 @@ export class MessageFactory {
       report_link: urls.report,
       sender_name: c.senderName,
       sender_email: c.senderEmail,
-      date: new Date().toISOString().slice(0, 10),
+      date: today(),
       company: c.company,
     };
-    const values = customValues(victim.custom_fields);
-    c.customFieldNames.forEach((name, i) => (vars[`custom.${name}`] = String(values[i] ?? '')));
+    setCustomValues(vars, c.customFieldNames, victim.custom_fields);
     const messageId = `<${this.core.tracking.tokens.token(victim.id, `m-${kind}`)}@${c.senderDomain}>`;
     const attachments =
       kind === 'attack' && c.attachmentName
@@ -183,15 +183,6 @@ export class MessageFactory {
       meta: { clientId: victim.client_id, campaignId: victim.campaign_id, victimId: victim.id, messageType: kind },
     };
   };
-}
-
-function customValues(json: string): unknown[] {
-  try {
-    const v = JSON.parse(json);
-    return Array.isArray(v) ? v : [];
-  } catch {
-    return [];
-  }
 }
 
 async function firstContent<T>(languages: (number | null)[], load: (lang: number) => Promise<T | undefined>): Promise<T | undefined> {

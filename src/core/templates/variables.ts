@@ -10,6 +10,36 @@ export { escapeHtml };
 
 export type VariableContext = 'email' | 'landing' | 'awareness';
 
+let dayEnds = 0;
+let day = '';
+/** `{{date}}`: today (UTC, YYYY-MM-DD), worked out once a day rather than once a page or mail. */
+export function today(): string {
+  const t = Date.now();
+  if (t >= dayEnds) {
+    day = new Date(t).toISOString().slice(0, 10);
+    dayEnds = (Math.floor(t / 86_400_000) + 1) * 86_400_000;
+  }
+  return day;
+}
+
+/**
+ * `{{custom.<name>}}`: a recipient's custom field values (a JSON array, in the order of the
+ * client's field names) set on `values` under their names. Unreadable JSON: no values.
+ */
+export function setCustomValues(values: VariableValues, fieldNames: readonly string[], customFields: string | null | undefined): VariableValues {
+  if (!fieldNames.length) return values;
+  let list: unknown = [];
+  try {
+    list = JSON.parse(customFields || '[]');
+  } catch {
+    // unreadable: no custom values
+  }
+  const items = Array.isArray(list) ? list : [];
+  // Named custom.*: never one of the other variables.
+  fieldNames.forEach((name, i) => (values[`custom.${name}`] = String(items[i] ?? '')));
+  return values;
+}
+
 export interface TemplateVariable {
   /** What goes between the braces. `custom.<field name>` stands for any recipient custom field. */
   name: string;
@@ -116,7 +146,7 @@ export function sampleVariables(overrides: VariableValues = {}): VariableValues 
     pixel: '',
     sender_name: 'Sample Sender',
     sender_email: 'sender@example.com',
-    date: new Date().toISOString().slice(0, 10),
+    date: today(),
     company: 'Example Ltd',
     form_action: '#',
     download_link: 'https://example.com/preview/download',

@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { compileTemplate, type VariableValues } from '../templates/variables.ts';
+import { compileTemplate, setCustomValues, today, type VariableValues } from '../templates/variables.ts';
 import { passwordFieldsOf, type CollectData } from './submission.ts';
 
 export const SCENARIO_CACHE_TTL_MS = 2000;
@@ -234,18 +234,6 @@ export function contentFor(contents: TemplateContents | undefined, personLanguag
 }
 
 /** The values a landing page can show: the person, the scenario's sender, and where the page's form and download link go. */
-let dayEnds = 0;
-let day = '';
-/** Today's date (UTC, YYYY-MM-DD), made once a day rather than once a page. */
-function today(): string {
-  const t = Date.now();
-  if (t >= dayEnds) {
-    day = new Date(t).toISOString().slice(0, 10);
-    dayEnds = (Math.floor(t / 86_400_000) + 1) * 86_400_000;
-  }
-  return day;
-}
-
 export function landingValues(person: Person, scenario: ScenarioView, paths: { formAction: string; downloadLink: string }): VariableValues {
   const values: VariableValues = {
     name: person.name,
@@ -263,16 +251,6 @@ export function landingValues(person: Person, scenario: ScenarioView, paths: { f
     form_action: paths.formAction,
     download_link: paths.downloadLink,
   };
-  if (scenario.customFieldNames.length) {
-    let custom: unknown = [];
-    try {
-      custom = JSON.parse(person.custom_fields || '[]');
-    } catch {
-      // unreadable: no custom values
-    }
-    const list = Array.isArray(custom) ? custom : [];
-    // Named custom.*: never one of the values above.
-    scenario.customFieldNames.forEach((name, i) => (values[`custom.${name}`] = String(list[i] ?? '')));
-  }
+  setCustomValues(values, scenario.customFieldNames, person.custom_fields);
   return values;
 }

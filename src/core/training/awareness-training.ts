@@ -30,7 +30,7 @@ import type { AwarenessRow } from '../campaigns/shared.ts';
 import { bump, type CountDeltas } from '../stats/counters.ts';
 import { parseJson } from '../templates/common.ts';
 import { quizHtml, type QuizQuestion } from '../templates/awareness-templates.ts';
-import { compileTemplate, escapeHtml, type VariableValues } from '../templates/variables.ts';
+import { compileTemplate, escapeHtml, setCustomValues, today } from '../templates/variables.ts';
 import { classifyHit, countryOf } from '../tracking/classify.ts';
 import { SCENARIO_CACHE_TTL_MS } from '../tracking/landing.ts';
 import type { ScannerRangeSource } from '../tracking/recorder.ts';
@@ -444,11 +444,7 @@ export class AwarenessTrainingService {
     const form = quiz.length
       ? quizHtml(quiz, { action, languageCode: loaded.languageCode })
       : `<form class="decoy-done" method="post" action="${escapeHtml(action)}"><input type="hidden" name="done" value="1"><button type="submit" style="background:#1f6feb;color:#fff;border:0;border-radius:6px;padding:10px 18px;font-size:15px;cursor:pointer">I have read this</button></form>`;
-    const values: VariableValues = {};
-    if (loaded.customFieldNames.length) {
-      const list = parseJson<unknown[]>(victim.custom_fields || '[]', []);
-      loaded.customFieldNames.forEach((name, i) => (values[`custom.${name}`] = String((Array.isArray(list) ? list[i] : '') ?? '')));
-    }
+    const values = setCustomValues({}, loaded.customFieldNames, victim.custom_fields);
     Object.assign(values, {
       name: victim.name,
       firstname: victim.firstname,
@@ -461,7 +457,7 @@ export class AwarenessTrainingService {
       sender_name: awareness.sender_name,
       sender_email: awareness.sender_email,
       company: victim.company,
-      date: new Date().toISOString().slice(0, 10),
+      date: today(),
       link: action,
       quiz: form,
     });
