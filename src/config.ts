@@ -33,18 +33,19 @@ export interface Config {
   outboxLeaseSeconds: number;
   /**
    * Where a tracking hit is durably recorded before it is answered: `on`, this process's journal
-   * under dataDir (applied to the database within moments); `off`, the database itself (the
-   * answer waits for the commit); `auto`, on with SQLite, off with PostgreSQL.
+   * file under dataDir (applied to the database within moments); `database`, the hit journal in
+   * the database (PostgreSQL; with SQLite it is `on`); `off`, no journal: the answer waits for the
+   * hit's own transaction; `auto`, on with SQLite, database with PostgreSQL.
    */
-  trackingJournal: 'auto' | 'on' | 'off';
+  trackingJournal: 'auto' | 'on' | 'database' | 'off';
 }
 
 type Env = Record<string, string | undefined>;
 
 function parseJournal(value: string | undefined): Config['trackingJournal'] {
   const v = value?.trim().toLowerCase() || 'auto';
-  if (v === 'auto' || v === 'on' || v === 'off') return v;
-  throw new ConfigError(`DECOY_TRACKING_JOURNAL: expected auto, on or off, got "${value}"`);
+  if (v === 'auto' || v === 'on' || v === 'database' || v === 'off') return v;
+  throw new ConfigError(`DECOY_TRACKING_JOURNAL: expected auto, on, database or off, got "${value}"`);
 }
 
 function parseAddr(name: string, value: string): Address {

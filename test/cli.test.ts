@@ -152,7 +152,7 @@ describe('decoy serve', () => {
     ['a bad address', { DECOY_ADMIN_ADDR: 'localhost' }, /^decoy: DECOY_ADMIN_ADDR: expected host:port/],
     ['a bad public URL', { DECOY_PUBLIC_URL: 'ftp://x' }, /^decoy: DECOY_PUBLIC_URL: unsupported scheme/],
     ['a bad trusted proxy', { DECOY_TRUSTED_PROXIES: '10.0.0.0/33' }, /^decoy: DECOY_TRUSTED_PROXIES:/],
-    ['a bad tracking journal setting', { DECOY_TRACKING_JOURNAL: 'sometimes' }, /^decoy: DECOY_TRACKING_JOURNAL: expected auto, on or off/],
+    ['a bad tracking journal setting', { DECOY_TRACKING_JOURNAL: 'sometimes' }, /^decoy: DECOY_TRACKING_JOURNAL: expected auto, on, database or off/],
   ];
   for (const [what, env, message] of bad) {
     it(`stops with one clear line and exit code 1 on ${what}`, async () => {

@@ -1,8 +1,9 @@
 /**
  * Durability of tracking hits: the tracking server runs as a real process, is killed with
  * SIGKILL while hits are arriving, and every hit that got a 2xx before the kill is in the
- * database once it is started again (an answered hit is in the process's journal; the new
- * process applies what the killed one had not, before it serves).
+ * database once it is started again (an answered hit is in the process's journal, a file or rows
+ * in the database, or already applied; the new process applies what the killed one had not,
+ * before it serves).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -79,8 +80,9 @@ const journals = () => {
   }
 };
 
-// The default of each database (a journal with SQLite, the database itself with PostgreSQL), and the journal on PostgreSQL too.
-const modes = usingPostgres() ? ['auto', 'on'] : ['auto'];
+// The default of each database (a journal file with SQLite, the journal in the database with
+// PostgreSQL), and on PostgreSQL the journal file and no journal too.
+const modes = usingPostgres() ? ['auto', 'on', 'off'] : ['auto'];
 
 it.each(modes)('keeps every hit answered with a 2xx when the tracking process is killed (DECOY_TRACKING_JOURNAL=%s)', async (mode) => {
   const journaled = mode === 'on' || !usingPostgres();
@@ -141,6 +143,8 @@ it.each(modes)('keeps every hit answered with a 2xx when the tracking process is
   expect(counters.opened).toBe(victims.filter((v) => v.opened_at !== null).length);
   expect(victims.reduce((n, v) => n + v.opens, 0)).toBe(Number(row.n));
   expect(journals()).toHaveLength(0);
+  // Nor anything of the journal in the database.
+  expect(await t.core.database.db.selectFrom('tracking_journal_lines').selectAll().execute()).toEqual([]);
   const stopped = new Promise((resolve) => again.child.once('exit', resolve));
   again.child.kill('SIGTERM');
   await stopped;

@@ -17,6 +17,7 @@ import * as m009 from './migrations/009_victims_succeeded_index.ts';
 import * as m010 from './migrations/010_frame_drafts.ts';
 import * as m011 from './migrations/011_tracking_journals.ts';
 import * as m012 from './migrations/012_tracking_write_path.ts';
+import * as m013 from './migrations/013_tracking_journal_lines.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -104,6 +105,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '010_frame_drafts': m010,
   '011_tracking_journals': m011,
   '012_tracking_write_path': m012,
+  '013_tracking_journal_lines': m013,
 };
 
 export async function migrate(database: Database): Promise<void> {

@@ -456,6 +456,7 @@ export interface DB {
   awareness_certificates: AwarenessCertificateTable;
   frame_drafts: FrameDraftTable;
   tracking_journals: TrackingJournalTable;
+  tracking_journal_lines: TrackingJournalLineTable;
 }
 
 // ---- sending and tracking (002) --------------------------------------------------------------
@@ -886,4 +887,11 @@ export interface TrackingJournalTable {
   id: string;
   seq: number;
   updated_at: Timestamp;
+}
+
+/** A batch of hits in the hit journal in the database (migration 013). */
+export interface TrackingJournalLineTable {
+  journal_id: string;
+  seq: number;
+  lines: string;
 }

@@ -75,7 +75,7 @@ export class HitJournal {
   }
 
   private open(): void {
-    this.current = `${HOST}-${process.pid}-${randomBytes(6).toString('hex')}`;
+    this.current = newJournalId();
     this.fd = openSync(path.join(this.dir, `${this.current}.log`), 'a', 0o600);
     this.bytes = 0;
   }
@@ -121,19 +121,7 @@ export class HitJournal {
 
   /** The lines of a journal file, in order (a last line cut short is left out). */
   static read(file: string): JournalLine[] {
-    const out: JournalLine[] = [];
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (!line) continue;
-      let a: unknown;
-      try {
-        a = JSON.parse(line);
-      } catch {
-        break; // a torn last line
-      }
-      if (!Array.isArray(a) || typeof a[0] !== 'number') break;
-      out.push({ seq: a[0], flags: a[1] as number, event: a.slice(2) });
-    }
-    return out;
+    return parseJournal(readFileSync(file, 'utf8'));
   }
 
   static remove(file: string): void {
@@ -143,6 +131,28 @@ export class HitJournal {
       // already gone
     }
   }
+}
+
+/** A new journal's id: this host, this process and 48 random bits. */
+export function newJournalId(): string {
+  return `${HOST}-${process.pid}-${randomBytes(6).toString('hex')}`;
+}
+
+/** The lines of a journal's text, in order (a last line cut short is left out). */
+export function parseJournal(text: string): JournalLine[] {
+  const out: JournalLine[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    let a: unknown;
+    try {
+      a = JSON.parse(line);
+    } catch {
+      break; // a torn last line
+    }
+    if (!Array.isArray(a) || typeof a[0] !== 'number') break;
+    out.push({ seq: a[0], flags: a[1] as number, event: a.slice(2) });
+  }
+  return out;
 }
 
 /** A journal line for a hit. */

@@ -29,12 +29,13 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Dialect } from '../../db/index.ts';
 import type { DB } from '../../db/schema.ts';
 import type { CountDeltas } from '../stats/counters.ts';
 import type { PlanState } from './hit-plan.cjs';
 import { HIT_PLAN_MODULE } from './hits.ts';
+import { parseJournal, type JournalLine } from './journal.ts';
 import { WriterThread, type JournalRange } from './recorder-writer.ts';
 
 /** The victim columns a hit can change (planHits' state, hit-plan.d.cts). */
@@ -73,8 +74,12 @@ export interface BatchWrites {
   updatedAt: string;
   /** The events as a JSON array of their journal lines (`[seq, flags, ...event]`), when the recorder has them. */
   eventLines?: string;
-  /** How far the hit journal these hits come from is applied (written in the same transaction). */
-  journal?: { id: string; seq: number };
+  /**
+   * How far the hit journal these hits come from is applied, written in the same transaction: in
+   * tracking_journals for a journal file; for the journal in the database (`inDatabase`), its rows
+   * up to `seq` are deleted.
+   */
+  journal?: { id: string; seq: number; inDatabase?: boolean };
 }
 
 export type BatchPlan = (victims: VictimRecord[]) => Promise<BatchWrites>;
@@ -100,6 +105,21 @@ export interface RecorderStore {
    * transaction, from the hits' journal lines; answers how many events were written.
    */
   applyLines?(lines: string | JournalRange, journal: { id: string; seq: number } | undefined): Promise<number>;
+  /**
+   * Stores that keep the hit journal in the database (PostgreSQL): commits a batch of journal
+   * lines (`seq`, the batch's last hit) as one row of tracking_journal_lines.
+   */
+  appendJournal?(journalId: string, seq: number, lines: string): Promise<void>;
+  /**
+   * The journal in the database: called when this process may no longer hold the journal it
+   * appends to (its lease connection was lost). Its rows are then another process's to apply.
+   */
+  onJournalLost?: (journalId: string) => void;
+  /**
+   * The journal in the database: applies, with `apply`, the journals of processes that are gone
+   * (rows whose journal nobody holds), a page of lines at a time; answers how many hits.
+   */
+  recoverJournals?(apply: (journalId: string, lines: JournalLine[], upToSeq: number) => Promise<number>): Promise<number>;
   close(): void;
 }
 
@@ -394,7 +414,11 @@ function pgWrite(w: BatchWrites, expected?: { withPerson: boolean; records: Vict
         `on conflict (campaign_id, scenario_id) do update set ${HIT_COUNTERS.map((c) => `${c} = campaign_counters.${c} + excluded.${c}`).join(', ')})`,
     );
   }
-  if (w.journal) {
+  if (w.journal?.inDatabase) {
+    params.push(w.journal.id, w.journal.seq);
+    const n = params.length;
+    parts.push(`j as (delete from tracking_journal_lines where journal_id = $${n - 1}::text and seq <= $${n}::integer${unchanged ? ` and ${unchanged}` : ''})`);
+  } else if (w.journal) {
     params.push(w.journal.id, w.journal.seq, w.updatedAt);
     const n = params.length;
     parts.push(
@@ -410,6 +434,11 @@ function pgWrite(w: BatchWrites, expected?: { withPerson: boolean; records: Vict
  * map for the process, so that a name always means the same text on a pooled connection.
  */
 const STATEMENT_NAMES = new Map<string, string>();
+const APPEND_JOURNAL = 'insert into tracking_journal_lines (journal_id, seq, lines) values ($1::text, $2::integer, $3::text)';
+/** A journal's session-level advisory lock key: held by its process for as long as it lives. */
+const JOURNAL_LOCK = (n: number) => `hashtextextended('decoy.tracking_journal:' || $${n}::text, 0)`;
+/** Rows of a journal read at a time when recovering it. */
+const RECOVER_ROWS = 500;
 
 export class PostgresRecorderStore implements RecorderStore {
 
@@ -422,7 +451,89 @@ export class PostgresRecorderStore implements RecorderStore {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly pool?: pg.Pool,
-  ) {}
+  ) {
+    // The journal in the database needs a connection of its own to hold it (the lease): with a pool.
+    if (!pool) this.appendJournal = undefined;
+  }
+
+  onJournalLost?: (journalId: string) => void;
+
+  /**
+   * This process's journal in the database and the connection that holds its advisory lock.
+   * Another process applies a journal only when it can take that lock: when the process that
+   * wrote it is gone (its connection closed), never while it lives.
+   */
+  private lease: { id: string; client: pg.Client; held: Promise<void> } | null = null;
+
+  appendJournal? = async (journalId: string, seq: number, lines: string): Promise<void> => {
+    await this.hold(journalId);
+    await this.named(APPEND_JOURNAL, [journalId, seq, lines]);
+  };
+
+  private hold(journalId: string): Promise<void> {
+    if (this.lease?.id === journalId) return this.lease.held;
+    this.dropLease();
+    const client = new pg.Client({ ...this.pool!.options, keepAlive: true });
+    const lease = { id: journalId, client, held: Promise.resolve() };
+    const lost = () => {
+      if (this.lease !== lease) return;
+      this.lease = null;
+      this.onJournalLost?.(journalId);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    lease.held = (async () => {
+      await client.connect();
+      await client.query(`select pg_advisory_lock(${JOURNAL_LOCK(1)})`, [journalId]);
+    })();
+    // A lease that could not be taken is not kept: the next append tries again (its hits fail meanwhile).
+    lease.held.catch(() => {
+      if (this.lease === lease) this.lease = null;
+      void client.end().catch(() => {});
+    });
+    this.lease = lease;
+    return lease.held;
+  }
+
+  private dropLease(): void {
+    const lease = this.lease;
+    this.lease = null;
+    if (lease) void lease.client.end().catch(() => {});
+  }
+
+  async recoverJournals(apply: (journalId: string, lines: JournalLine[], upToSeq: number) => Promise<number>): Promise<number> {
+    if (!this.pool) return 0;
+    const own = this.lease?.id;
+    const { rows: journals } = await this.pool.query<{ journal_id: string }>('select distinct journal_id from tracking_journal_lines');
+    let applied = 0;
+    for (const { journal_id: id } of journals) {
+      if (id === own) continue;
+      const client = await this.pool.connect();
+      try {
+        const { rows } = await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(${JOURNAL_LOCK(1)}) as ok`, [id]);
+        if (!rows[0]?.ok) continue; // its process lives (or another one is recovering it)
+        try {
+          // Applying a page deletes its rows (up to its last row's seq): the next page starts after them.
+          for (;;) {
+            const page = await client.query<{ seq: number; lines: string }>('select seq, lines from tracking_journal_lines where journal_id = $1 order by seq limit $2', [id, RECOVER_ROWS]);
+            if (!page.rows.length) break;
+            let text = '';
+            for (const r of page.rows) text += r.lines;
+            const upTo = page.rows[page.rows.length - 1].seq;
+            const lines = parseJournal(text);
+            if (lines.length) applied += await apply(id, lines, upTo);
+            // Rows with no line that parses (none are written so) would otherwise be read forever.
+            else await client.query('delete from tracking_journal_lines where journal_id = $1 and seq <= $2', [id, upTo]);
+          }
+        } finally {
+          await client.query(`select pg_advisory_unlock(${JOURNAL_LOCK(1)})`, [id]);
+        }
+      } finally {
+        client.release();
+      }
+    }
+    return applied;
+  }
 
   async run(ids: number[], withPerson: boolean, plan: BatchPlan): Promise<void> {
     await this.db.connection().execute(async (conn) => {
@@ -448,15 +559,22 @@ export class PostgresRecorderStore implements RecorderStore {
   /** One round trip: the statement locks, compares and writes (or not), and commits by itself. */
   async writeIfUnchanged(withPerson: boolean, expected: VictimRecord[], w: BatchWrites): Promise<boolean> {
     const q = pgWrite(w, { withPerson, records: expected });
-    if (!this.pool) return (await this.db.executeQuery<{ ok: boolean }>(q)).rows[0]?.ok === true;
-    // A handful of texts (which parts a batch has): each gets a name of its own.
-    let name = STATEMENT_NAMES.get(q.sql);
-    if (name === undefined) STATEMENT_NAMES.set(q.sql, (name = `decoy_hits_${STATEMENT_NAMES.size + 1}`));
-    const { rows } = await this.pool.query<{ ok: boolean }>({ name, text: q.sql, values: q.parameters as unknown[] });
-    return rows[0]?.ok === true;
+    return (await this.named<{ ok: boolean }>(q.sql, q.parameters as unknown[])).rows[0]?.ok === true;
   }
 
-  close(): void {}
+  /** Runs a statement as a named one when there is a pool (else through Kysely). */
+  private async named<R>(text: string, values: unknown[]): Promise<{ rows: R[] }> {
+    if (!this.pool) return this.db.executeQuery<R>(CompiledQuery.raw(text, values));
+    // A handful of texts (which parts a batch has): each gets a name of its own.
+    let name = STATEMENT_NAMES.get(text);
+    if (name === undefined) STATEMENT_NAMES.set(text, (name = `decoy_hits_${STATEMENT_NAMES.size + 1}`));
+    return this.pool.query<R & pg.QueryResultRow>({ name, text, values });
+  }
+
+  /** Lets go of this process's journal in the database (after flush: all of it is applied). */
+  close(): void {
+    this.dropLease();
+  }
 }
 
 // ---- SQLite through Kysely (in-memory databases) ---------------------------------------------

@@ -35,7 +35,7 @@
  */
 import { classifyHit, countryOf, type HitInput, type ScannerRangeMatcher, type Verdict } from './classify.ts';
 import { planHits, SUCCEEDS_BY, type HitKind } from './hits.ts';
-import { HitJournal, JOURNAL_FLAGS, journalLine, type JournalLine } from './journal.ts';
+import { HitJournal, JOURNAL_FLAGS, journalLine, newJournalId, type JournalLine } from './journal.ts';
 import { contentFor, type LandingContent, type Person, type ScenarioCache, type ScenarioView, type TemplateContents } from './landing.ts';
 import type { BatchWrites, RecorderStore, VictimRecord, VictimState } from './recorder-store.ts';
 import { judgeSubmission, type FormFields } from './submission.ts';
@@ -90,6 +90,11 @@ export interface RecorderOptions {
   maxKnownVictims?: number;
   /** Where this process's hit journal lives; null: no journal (an in-memory database). */
   journalDir?: string | null;
+  /**
+   * The hit journal is in the database (the store's appendJournal: PostgreSQL's default): each
+   * front batch is committed as one row before its hits are answered. Ignored with journalDir.
+   */
+  databaseJournal?: boolean;
   /** A journal this large takes no more hits (journal.ts JOURNAL_FULL_BYTES; smaller in tests). */
   journalFullBytes?: number;
   /** A journal was deleted (all of it applied): its row in tracking_journals can go. */
@@ -177,6 +182,14 @@ interface Segment {
   lastSeq: number;
   /** Once this segment is applied, every hit up to this seq is (hits that recorded nothing have a seq too). */
   cover: number;
+  /** The journal is in the database (tracking_journal_lines): applying deletes its rows. */
+  inDatabase?: boolean;
+  /** The journal in the database: settles once the row is committed (or failed to be). */
+  ready?: Promise<void> | null;
+  /** Its row could not be written: its hits were answered with the error, and are not applied. */
+  failed?: boolean;
+  /** Its journal's lease was lost: another process applies its rows. */
+  abandoned?: boolean;
 }
 
 let isoAt = 0;
@@ -231,6 +244,8 @@ export class HitRecorder {
   private waiters: { seq: number; resolve: () => void; reject?: (err: unknown) => void }[] = [];
   private drainWaiters: (() => void)[] = [];
   private journal: HitJournal | null = null;
+  /** This process's journal in the database (options.databaseJournal), once it has hits. */
+  private databaseJournal: string | null = null;
   /** Full journals whose hits are still being applied: deleted once the last of them is. */
   private readonly fullJournals = new Map<string, HitJournal>();
   /** The journal of the batch being applied. */
@@ -261,6 +276,18 @@ export class HitRecorder {
     this.maxApply = options.maxApply ?? 50_000;
     this.gatherMs = options.gatherMs ?? 1000;
     this.maxKnown = options.maxKnownVictims ?? 20_000;
+    if (options.databaseJournal) store.onJournalLost = (id) => this.journalLost(id);
+  }
+
+  /**
+   * This process lost the lease on its journal in the database (the connection holding it
+   * closed): another process may now apply its rows, so this one no longer does. Its hits were
+   * answered when their rows were committed; the rows stay for a recovery (journalsOfTheGone).
+   * The next hits go to a new journal.
+   */
+  private journalLost(id: string): void {
+    if (this.databaseJournal === id) this.databaseJournal = null;
+    for (const g of this.applyQueue) if (g.journal === id && g.inDatabase) g.abandoned = true;
   }
 
   /**
@@ -315,14 +342,24 @@ export class HitRecorder {
    * Applies the hits of a journal left by a process that is gone (those after `appliedUpTo`),
    * before this process records anything; resolves once they are in the database.
    */
-  async recover(journalId: string, lines: JournalLine[], appliedUpTo: number): Promise<number> {
+  async recover(journalId: string, lines: JournalLine[], appliedUpTo: number, database?: { upToSeq: number }): Promise<number> {
     const entries = lines.filter((l) => l.seq > appliedUpTo).map((l) => ({ seq: l.seq, flags: l.flags, event: l.event, line: journalLine(l.seq, l.flags, l.event) }));
     if (!entries.length) return 0;
-    this.enqueue({ journal: journalId, file: '', start: 0, end: 0, entries, count: entries.length, lastSeq: entries[entries.length - 1].seq, cover: 0 });
+    const lastSeq = Math.max(entries[entries.length - 1].seq, database?.upToSeq ?? 0);
+    this.enqueue({ journal: journalId, file: '', start: 0, end: 0, entries, count: entries.length, lastSeq, cover: 0, inDatabase: database !== undefined });
     const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     this.kickApply();
     await drained;
     return entries.length;
+  }
+
+  /**
+   * Applies the journals in the database of processes that are gone (their rows, which nobody
+   * holds), each hit once; answers how many hits. Stores without a journal in the database: 0.
+   */
+  async recoverDatabaseJournals(): Promise<number> {
+    if (!this.store.recoverJournals) return 0;
+    return this.store.recoverJournals((id, lines, upToSeq) => this.recover(id, lines, 0, { upToSeq }));
   }
 
   // ---- the front: classify, journal, answer ---------------------------------------------------
@@ -343,6 +380,9 @@ export class HitRecorder {
     const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
     this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
     const cover = batch[batch.length - 1].seq;
+    const answer = () => {
+      for (const p of batch) settle(p, null, p.outcome ?? NOT_FOUND);
+    };
     try {
       // A store that applies journal lines itself reads them back from the journal: nothing kept.
       const keep = !(this.options.journalDir && this.store.applyLines);
@@ -361,18 +401,32 @@ export class HitRecorder {
           const start = this.journal.size;
           this.journal.append(text);
           segment = { journal: this.journal.id, file: keep ? '' : this.journal.file, start, end: this.journal.size, entries, count, lastSeq, cover };
+        } else if (this.options.databaseJournal && this.store.appendJournal) {
+          this.databaseJournal ??= newJournalId();
+          const s: Segment = { journal: this.databaseJournal, file: '', start: 0, end: 0, entries, count, lastSeq, cover, inDatabase: true };
+          // Answered once the row is committed; the apply waits for it too.
+          s.ready = this.store.appendJournal(s.journal!, lastSeq, text).then(
+            () => {
+              s.ready = null;
+              answer();
+            },
+            (err) => {
+              s.ready = null;
+              s.failed = true;
+              for (const p of batch) settle(p, err);
+            },
+          );
+          segment = s;
         } else {
           segment = { journal: null, file: '', start: 0, end: 0, entries, count, lastSeq, cover };
         }
         this.stats.journaled++;
         this.enqueue(segment);
+        if (segment.inDatabase) return;
       } else {
         this.covered(cover);
       }
-      const answer = () => {
-        for (const p of batch) settle(p, null, p.outcome ?? NOT_FOUND);
-      };
-      // With a journal the hits are durable now; without, once the database has them.
+      // With a journal file the hits are durable now; without a journal, once the database has them.
       if (this.journal || !count || this.appliedSeq >= cover) answer();
       else this.waiters.push({ seq: cover, resolve: answer, reject: (err) => batch.forEach((p) => settle(p, err)) });
     } catch (err) {
@@ -513,7 +567,7 @@ export class HitRecorder {
       // victim's row, its pages and the counter rows written once for many hits). Not while
       // someone waits for the hits (flush()), nor once a batch is full.
       const since = Date.now() - this.lastApply;
-      if (this.journal && since < this.gatherMs && this.queuedHits < this.maxApply && !this.waiters.length && !this.drainWaiters.length) {
+      if ((this.journal || this.databaseJournal) && since < this.gatherMs && this.queuedHits < this.maxApply && !this.waiters.length && !this.drainWaiters.length) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, this.gatherMs - since).unref();
@@ -533,7 +587,10 @@ export class HitRecorder {
       this.queuedHits -= hits;
       try {
         this.applyingJournal = journal;
-        await this.apply(batch, journal);
+        // The journal in the database: each row committed first; those that failed are not applied.
+        for (const g of batch) if (g.ready) await g.ready;
+        const written = batch.some((g) => g.failed || g.abandoned) ? batch.filter((g) => !g.failed && !g.abandoned) : batch;
+        if (written.length) await this.apply(written, journal);
       } catch (err) {
         this.applyingJournal = null;
         this.options.onApplyError?.(err);
@@ -590,7 +647,7 @@ export class HitRecorder {
     let hits = 0;
     for (const g of segments) hits += g.count;
     if (hits > this.stats.largestBatch) this.stats.largestBatch = hits;
-    const mark = journal ? { id: journal, seq: last.lastSeq } : undefined;
+    const mark = journal ? { id: journal, seq: last.lastSeq, inDatabase: last.inDatabase } : undefined;
     if (this.store.applyLines) {
       if (segments[0].entries === null) {
         this.stats.recorded += await this.store.applyLines({ file: segments[0].file, start: segments[0].start, end: last.end }, mark);

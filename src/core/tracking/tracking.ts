@@ -18,6 +18,9 @@ import type pg from 'pg';
 import { recorderStore } from './recorder-store.ts';
 import { VictimTokens } from './token.ts';
 
+/** How often a process looks for journals in the database left by processes that are gone. */
+const DATABASE_JOURNAL_RECOVERY_MS = 30_000;
+
 export type { HitKind } from './hits.ts';
 export type { Hit, HitOutcome, RecordedHit } from './recorder.ts';
 
@@ -66,6 +69,7 @@ export class TrackingService {
       { compiledFor: (clientId) => (this.ranges ??= new ScannerRangeService(this.deps)).compiledFor(clientId) },
       {
         journalDir: this.journalDir,
+        databaseJournal: this.databaseJournal,
         onRetired: (id) => void this.forgetJournal(id),
         onApplyError: (err) => console.error(`tracking: applying hits to the database failed: ${err instanceof Error ? err.message : JSON.stringify(err)}`),
         ...this.options,
@@ -82,8 +86,14 @@ export class TrackingService {
   private get journalDir(): string | null {
     const { databaseUrl: url, trackingJournal: mode, dataDir } = this.deps.config;
     if (url === 'sqlite::memory:' || url.startsWith('sqlite:file::memory:')) return null;
-    if (mode === 'off' || (mode === 'auto' && this.deps.dialect === 'postgres')) return null;
+    if (mode === 'off' || this.databaseJournal) return null;
     return path.join(dataDir, 'tracking-journal');
+  }
+
+  /** The hit journal is in the database: PostgreSQL's default (DECOY_TRACKING_JOURNAL auto or database). */
+  private get databaseJournal(): boolean {
+    const mode = this.deps.config.trackingJournal;
+    return this.deps.dialect === 'postgres' && (mode === 'auto' || mode === 'database');
   }
 
   private pendingForget = new Set<Promise<unknown>>();
@@ -116,7 +126,33 @@ export class TrackingService {
       HitJournal.remove(file);
       await this.forgetJournal(id);
     }
+    if (this.deps.dialect === 'postgres') {
+      applied += await this.recorder.recoverDatabaseJournals();
+      // Processes of other hosts can go at any time: their journals are looked for again and again.
+      this.recoveryTimer ??= setInterval(() => void this.recoverDatabaseJournals(), DATABASE_JOURNAL_RECOVERY_MS).unref();
+    }
     return applied;
+  }
+
+  private recoveryTimer: NodeJS.Timeout | null = null;
+  private recovering: Promise<number> | null = null;
+
+  /** Applies the journals in the database of processes that are gone (one pass at a time); logs a failure. */
+  recoverDatabaseJournals(): Promise<number> {
+    this.recovering ??= this.recorder
+      .recoverDatabaseJournals()
+      .then(
+        (n) => {
+          if (n) console.log(`Decoy: applied ${n} tracking hits left in the journal of a stopped process`);
+          return n;
+        },
+        (err) => {
+          console.error(`tracking: recovering hit journals failed: ${err instanceof Error ? err.message : String(err)}`);
+          return 0;
+        },
+      )
+      .finally(() => (this.recovering = null));
+    return this.recovering;
   }
 
   /** Absolute links of a victim, under `base` (the scenario's domain, or DECOY_PUBLIC_URL). */
@@ -167,6 +203,9 @@ export class TrackingService {
 
   /** Server shutdown: applies what is queued, deletes the journal and closes the recorder's own database connection (reopened on the next hit). */
   async close(): Promise<void> {
+    if (this.recoveryTimer) clearInterval(this.recoveryTimer);
+    this.recoveryTimer = null;
+    await this.recovering;
     if (!this.recorderInstance) return;
     await this.recorderInstance.flush();
     this.recorderInstance.close();

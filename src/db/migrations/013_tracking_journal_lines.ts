@@ -1,0 +1,22 @@
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../index.ts';
+
+/**
+ * The hit journal in the database (PostgreSQL's default, core/tracking/journal.ts): each batch of
+ * hits a tracking process answers together is one row, its journal lines as text, committed
+ * before the hits are answered. The recorder applies the rows in large transactions and deletes
+ * them in the same transaction; rows of a process that is gone are applied by another one.
+ *
+ * PostgreSQL: the lines are stored without compression (they are deleted within seconds, and
+ * compressing a few kilobytes per row costs more than writing them).
+ */
+export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  await db.schema
+    .createTable('tracking_journal_lines')
+    .addColumn('journal_id', 'text', (c) => c.notNull())
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('lines', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('tracking_journal_lines_pkey', ['journal_id', 'seq'])
+    .execute();
+  if (dialect === 'postgres') await sql`alter table tracking_journal_lines alter column lines set storage external`.execute(db);
+}
