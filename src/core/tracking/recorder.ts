@@ -422,6 +422,8 @@ export class HitRecorder {
         }
         this.stats.journaled++;
         this.enqueue(segment);
+        // One row in flight at a time: the hits that arrive meanwhile share the next (group commit).
+        if (segment.ready) await segment.ready;
         if (segment.inDatabase) return;
       } else {
         this.covered(cover);
