@@ -7,8 +7,9 @@
  *   (c) Decoy's click       GET /l/<token> (records the click, answers the landing page);
  * every request a different victim's token (a campaign of 10,000 victims), a browser user
  * agent (so every hit is human and moves its victim and the counters). A 2xx answer means the
- * hit is durably recorded: in the process's hit journal (DECOY_TRACKING_JOURNAL=on, the default
- * with SQLite) or committed to the database (off, the default with PostgreSQL). After each Decoy
+ * hit is durably recorded: in the process's hit journal file (DECOY_TRACKING_JOURNAL=on, the
+ * default with SQLite), in the hit journal in the database (database, the default with
+ * PostgreSQL), or with its own transaction committed (off). After each Decoy
  * run the recorder is flushed and the event rows are counted: every 2xx answer must be in the
  * database (there can be a few more rows than 2xx answers: hits recorded while autocannon was
  * already stopping).
@@ -16,7 +17,7 @@
  *   node --import tsx bench/tracking.ts                       # a temporary SQLite file
  *   DECOY_BENCH_DATABASE_URL=postgres://... node --import tsx bench/tracking.ts
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_VICTIMS=10000 BENCH_ONLY=a,b,c (defaults)
- *   DECOY_TRACKING_JOURNAL=auto|on|off (default auto); BENCH_THREADS=1 prints every thread's CPU per request
+ *   DECOY_TRACKING_JOURNAL=auto|on|database|off (default auto); BENCH_THREADS=1 prints every thread's CPU per request
  * With PostgreSQL on this machine, the CPU its server processes used per hit is printed too.
  */
 import { spawn } from 'node:child_process';

@@ -14,6 +14,11 @@
  * then deletes the file. Journals of processes still alive (several processes may share a data
  * directory) are left alone: the file name carries the host and the process id.
  *
+ * PostgreSQL keeps the journal in the database by default instead (recorder.ts,
+ * recorder-store.ts): the same lines, a batch per row of tracking_journal_lines, held by the
+ * process with a session-level advisory lock, and applied by another process once that lock is
+ * free (its process gone).
+ *
  * A line is a JSON array: `[seq, flags, ...event]`, `event` the tracking_events row in
  * EVENT_COLUMNS order (recorder-store.ts), flags JOURNAL_FLAGS. A line cut short (only after a
  * power cut) is the last one and is ignored.

@@ -22,6 +22,10 @@
  * unchanged (rows travel as JSON, one parameter per table); run outside a transaction, the
  * statement commits by itself. It is a named statement, parsed and planned once per connection.
  * `run` is four round trips: BEGIN; the victims read with `FOR UPDATE`; the same writes; COMMIT.
+ * The hit journal in the database: `appendJournal` commits a batch's lines as one row, holding the
+ * journal with a session-level advisory lock on a connection of its own (the lease); the batch
+ * statement that applies rows deletes them; `recoverJournals` applies the rows of journals whose
+ * lock it can take (their process is gone).
  *
  * An in-memory SQLite database (which a second connection cannot open) goes through Kysely,
  * as SQLite does otherwise.
@@ -434,6 +438,12 @@ function pgWrite(w: BatchWrites, expected?: { withPerson: boolean; records: Vict
  * map for the process, so that a name always means the same text on a pooled connection.
  */
 const STATEMENT_NAMES = new Map<string, string>();
+interface Lease {
+  id: string;
+  client: pg.Client;
+  /** Settles once the lock is held (or could not be taken). */
+  held: Promise<void>;
+}
 const APPEND_JOURNAL = 'insert into tracking_journal_lines (journal_id, seq, lines) values ($1::text, $2::integer, $3::text)';
 /** A journal's session-level advisory lock key: held by its process for as long as it lives. */
 const JOURNAL_LOCK = (n: number) => `hashtextextended('decoy.tracking_journal:' || $${n}::text, 0)`;
@@ -463,15 +473,17 @@ export class PostgresRecorderStore implements RecorderStore {
    * Another process applies a journal only when it can take that lock: when the process that
    * wrote it is gone (its connection closed), never while it lives.
    */
-  private lease: { id: string; client: pg.Client; held: Promise<void> } | null = null;
+  private lease: Lease | null = null;
 
+  /** On the lease's own connection: a row is written only while its journal is held. */
   appendJournal? = async (journalId: string, seq: number, lines: string): Promise<void> => {
-    await this.hold(journalId);
-    await this.named(APPEND_JOURNAL, [journalId, seq, lines]);
+    const lease = this.lease?.id === journalId ? this.lease : this.hold(journalId);
+    await lease.held;
+    await lease.client.query({ name: 'decoy_journal_append', text: APPEND_JOURNAL, values: [journalId, seq, lines] });
   };
 
-  private hold(journalId: string): Promise<void> {
-    if (this.lease?.id === journalId) return this.lease.held;
+  /** Takes the lease on a journal: a connection of its own, holding the journal's advisory lock. */
+  private hold(journalId: string): Lease {
     this.dropLease();
     const client = new pg.Client({ ...this.pool!.options, keepAlive: true });
     const lease = { id: journalId, client, held: Promise.resolve() };
@@ -492,7 +504,7 @@ export class PostgresRecorderStore implements RecorderStore {
       void client.end().catch(() => {});
     });
     this.lease = lease;
-    return lease.held;
+    return lease;
   }
 
   private dropLease(): void {

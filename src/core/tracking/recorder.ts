@@ -7,7 +7,10 @@
  *   arrived in one turn of the event loop, at most `maxBatch`). Each is classified (verdict,
  *   success, validity) from the victim's facts (remembered, or read for victims not seen
  *   before), written to this process's hit journal (journal.ts) in one write(), and only then
- *   answered: a 2xx means the hit is durably recorded.
+ *   answered: a 2xx means the hit is durably recorded. With the journal in the database
+ *   (`databaseJournal`, PostgreSQL's default) the batch's lines are one row of
+ *   tracking_journal_lines instead, committed before the answer, one row in flight at a time
+ *   (the hits that arrive meanwhile share the next row); applying the rows deletes them.
  * - The apply (beside the requests): the journal's hits are applied to the database in order,
  *   in large transactions (about `maxApply` hits gathered for at most `gatherMs`): events
  *   inserted, victims and counters moved, and how far the journal is applied recorded in the
@@ -29,9 +32,9 @@
  * in-memory caches, loaded for a whole batch at a time, never per hit. `submit` takes a callback
  * instead of answering a promise (the tracking server's fast path: no promise per hit).
  *
- * Without a journal directory (an in-memory database, which does not outlive the process
- * anyway) the hits go straight to the apply stage; they are still answered before they are
- * applied.
+ * Without a journal (DECOY_TRACKING_JOURNAL=off) the hits go straight to the apply stage and
+ * are answered once applied; an in-memory database (which does not outlive the process anyway)
+ * has no journal either.
  */
 import { classifyHit, countryOf, type HitInput, type ScannerRangeMatcher, type Verdict } from './classify.ts';
 import { planHits, SUCCEEDS_BY, type HitKind } from './hits.ts';
