@@ -310,6 +310,9 @@ export class HitRecorder {
     }
     if (this.applyRetry) clearTimeout(this.applyRetry);
     this.applyRetry = null;
+    // The journal in the database: its lease goes with the store's connections (a new journal
+    // next time). Rows not applied yet are then another process's to apply, not this one's.
+    if (this.databaseJournal) this.journalLost(this.databaseJournal);
     this.store.close();
   }
 
