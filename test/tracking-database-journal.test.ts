@@ -107,6 +107,35 @@ describe.skipIf(!usingPostgres())('PostgreSQL', () => {
     expect([c.opened, c.clicked, c.succeeded]).toEqual([4, 1, 1]);
   });
 
+  it('a recovery finishes while hits keep coming (it waits for its own rows, not for an idle queue)', async () => {
+    const g = await trackingFixture(t, { victims: 2 });
+    const time = new Date().toISOString();
+    const gone = 'gone-host-4194307-0a0b0c';
+    await db()
+      .insertInto('tracking_journal_lines')
+      .values({ journal_id: gone, seq: 1, lines: journalLine(1, 0, [g.clientId, g.campaignId, g.scenarioId, g.victimIds[1], 'open', time, 'human', '[]', '203.0.113.9', '', BROWSER_UA, 'Windows', 'Chrome', '', '{}']) })
+      .execute();
+    // A steady stream of hits: the apply queue is never empty for long.
+    let going = true;
+    let sent = 0;
+    const stream = (async () => {
+      while (going) {
+        sent++;
+        await t.core.tracking.recorder.record({ victimId: g.victimIds[0], kind: 'open', method: 'GET', headers: { 'user-agent': BROWSER_UA }, ip: '203.0.113.5', proxyIp: '' });
+      }
+    })();
+    try {
+      expect(await t.core.tracking.recoverDatabaseJournals()).toBe(1);
+    } finally {
+      going = false;
+      await stream;
+    }
+    await t.core.tracking.flush();
+    expect((await victimRow(t, g.victimIds[1])).opens).toBe(1);
+    expect((await victimRow(t, g.victimIds[0])).opens).toBe(sent);
+    expect(await lineRows()).toEqual([]);
+  }, 30_000);
+
   it('after losing the connection that holds its journal, leaves those rows to the recovery and goes on with a new journal', async () => {
     const g = await trackingFixture(t, { victims: 2 });
     expect((await pixel(g.tokens[0])).statusCode).toBe(200);

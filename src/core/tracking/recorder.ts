@@ -193,6 +193,8 @@ interface Segment {
   failed?: boolean;
   /** Its journal's lease was lost: another process applies its rows. */
   abandoned?: boolean;
+  /** Called once it is applied (recovered journals). */
+  applied?: () => void;
 }
 
 let isoAt = 0;
@@ -245,7 +247,8 @@ export class HitRecorder {
   private lastSeq = 0;
   private appliedSeq = 0;
   private waiters: { seq: number; resolve: () => void; reject?: (err: unknown) => void }[] = [];
-  private drainWaiters: (() => void)[] = [];
+  /** Recovered segments queued and not applied yet (the apply does not gather meanwhile). */
+  private recovering = 0;
   private journal: HitJournal | null = null;
   /** This process's journal in the database (options.databaseJournal), once it has hits. */
   private databaseJournal: string | null = null;
@@ -352,10 +355,12 @@ export class HitRecorder {
     const entries = lines.filter((l) => l.seq > appliedUpTo).map((l) => ({ seq: l.seq, flags: l.flags, event: l.event, line: journalLine(l.seq, l.flags, l.event) }));
     if (!entries.length) return 0;
     const lastSeq = Math.max(entries[entries.length - 1].seq, database?.upToSeq ?? 0);
-    this.enqueue({ journal: journalId, file: '', start: 0, end: 0, entries, count: entries.length, lastSeq, cover: 0, inDatabase: database !== undefined });
-    const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
-    this.kickApply();
-    await drained;
+    // Resolved once this segment is applied (not once the queue is empty, which it may never be under load).
+    this.recovering++;
+    await new Promise<void>((resolve) =>
+      this.enqueue({ journal: journalId, file: '', start: 0, end: 0, entries, count: entries.length, lastSeq, cover: 0, inDatabase: database !== undefined, applied: resolve }),
+    );
+    this.recovering--;
     return entries.length;
   }
 
@@ -575,7 +580,7 @@ export class HitRecorder {
       // victim's row, its pages and the counter rows written once for many hits). Not while
       // someone waits for the hits (flush()), nor once a batch is full.
       const since = Date.now() - this.lastApply;
-      if ((this.journal || this.databaseJournal) && since < this.gatherMs && this.queuedHits < this.maxApply && !this.waiters.length && !this.drainWaiters.length) {
+      if ((this.journal || this.databaseJournal) && since < this.gatherMs && this.queuedHits < this.maxApply && !this.waiters.length && !this.recovering) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, this.gatherMs - since).unref();
@@ -636,13 +641,15 @@ export class HitRecorder {
         this.options.onRetired?.(journal!);
       }
       let cover = 0;
-      for (const e of batch) if (e.cover > cover) cover = e.cover;
+      for (const e of batch) {
+        if (e.cover > cover) cover = e.cover;
+        e.applied?.();
+      }
       if (!this.applyQueue.length) cover = Math.max(cover, this.applyingCover);
       if (!this.applyQueue.length) this.applyingCover = 0;
       this.advance(cover);
     }
     this.applying = false;
-    for (const done of this.drainWaiters.splice(0)) done();
     if (this.applyingCover) {
       this.advance(this.applyingCover);
       this.applyingCover = 0;
