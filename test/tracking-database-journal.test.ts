@@ -76,12 +76,14 @@ describe.skipIf(!usingPostgres())('PostgreSQL', () => {
     const time = new Date().toISOString();
     const gone = 'gone-host-4194305-0a0b0c';
     const held = 'live-host-4194306-0d0e0f';
-    // Two batches of a process that is gone (the second with a success), one of a live one.
+    // Two batches of a process that is gone (the second with a success), one of a live one. The
+    // gone process ran long enough to number its hits past 2^31.
+    const n = 3_000_000_000;
     await db()
       .insertInto('tracking_journal_lines')
       .values([
-        { journal_id: gone, seq: 2, lines: journalLine(1, 0, event(f.victimIds[2], 'open', time)) + journalLine(2, 0, event(f.victimIds[3], 'open', time)) },
-        { journal_id: gone, seq: 3, lines: journalLine(3, JOURNAL_FLAGS.succeeds, event(f.victimIds[2], 'click', time)) },
+        { journal_id: gone, seq: n + 2, lines: journalLine(n + 1, 0, event(f.victimIds[2], 'open', time)) + journalLine(n + 2, 0, event(f.victimIds[3], 'open', time)) },
+        { journal_id: gone, seq: n + 3, lines: journalLine(n + 3, JOURNAL_FLAGS.succeeds, event(f.victimIds[2], 'click', time)) },
         { journal_id: held, seq: 1, lines: journalLine(1, 0, event(f.victimIds[3], 'open', time)) },
       ])
       .execute();

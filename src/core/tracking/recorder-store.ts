@@ -421,12 +421,12 @@ function pgWrite(w: BatchWrites, expected?: { withPerson: boolean; records: Vict
   if (w.journal?.inDatabase) {
     params.push(w.journal.id, w.journal.seq);
     const n = params.length;
-    parts.push(`j as (delete from tracking_journal_lines where journal_id = $${n - 1}::text and seq <= $${n}::integer${unchanged ? ` and ${unchanged}` : ''})`);
+    parts.push(`j as (delete from tracking_journal_lines where journal_id = $${n - 1}::text and seq <= $${n}::bigint${unchanged ? ` and ${unchanged}` : ''})`);
   } else if (w.journal) {
     params.push(w.journal.id, w.journal.seq, w.updatedAt);
     const n = params.length;
     parts.push(
-      `j as (insert into tracking_journals (id, seq, updated_at) select $${n - 2}::text, $${n - 1}::integer, $${n}::text${where('')} ` +
+      `j as (insert into tracking_journals (id, seq, updated_at) select $${n - 2}::text, $${n - 1}::bigint, $${n}::text${where('')} ` +
         `on conflict (id) do update set seq = excluded.seq, updated_at = excluded.updated_at)`,
     );
   }
@@ -444,7 +444,7 @@ interface Lease {
   /** Settles once the lock is held (or could not be taken). */
   held: Promise<void>;
 }
-const APPEND_JOURNAL = 'insert into tracking_journal_lines (journal_id, seq, lines) values ($1::text, $2::integer, $3::text)';
+const APPEND_JOURNAL = 'insert into tracking_journal_lines (journal_id, seq, lines) values ($1::text, $2::bigint, $3::text)';
 /** A journal's session-level advisory lock key: held by its process for as long as it lives. */
 const JOURNAL_LOCK = (n: number) => `hashtextextended('decoy.tracking_journal:' || $${n}::text, 0)`;
 /** Rows of a journal read at a time when recovering it. */
