@@ -46,6 +46,8 @@ export async function startDecoy(config: Config, parts: Part[], print: (line: st
       await core.certificates.idle();
       await running.admin?.close();
       await running.tracking?.close();
+      // Without a tracking server too: the recovery of hit journals in the database stops.
+      await core.tracking.close();
       await database.close();
     },
   };
