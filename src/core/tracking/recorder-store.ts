@@ -521,6 +521,8 @@ export class PostgresRecorderStore implements RecorderStore {
     for (const { journal_id: id } of journals) {
       if (id === own) continue;
       const client = await this.pool.connect();
+      // A connection that may still hold the lock (its unlock failed) is closed, not pooled.
+      let holding = false;
       try {
         const { rows } = await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(${JOURNAL_LOCK(1)}) as ok`, [id]);
         if (!rows[0]?.ok) continue; // its process lives (or another one is recovering it)
@@ -538,10 +540,12 @@ export class PostgresRecorderStore implements RecorderStore {
             else await client.query('delete from tracking_journal_lines where journal_id = $1 and seq <= $2', [id, upTo]);
           }
         } finally {
+          holding = true;
           await client.query(`select pg_advisory_unlock(${JOURNAL_LOCK(1)})`, [id]);
+          holding = false;
         }
       } finally {
-        client.release();
+        client.release(holding);
       }
     }
     return applied;

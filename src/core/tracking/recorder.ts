@@ -288,7 +288,7 @@ export class HitRecorder {
   /**
    * This process lost the lease on its journal in the database (the connection holding it
    * closed): another process may now apply its rows, so this one no longer does. Its hits were
-   * answered when their rows were committed; the rows stay for a recovery (journalsOfTheGone).
+   * answered when their rows were committed; the rows stay for a recovery (recoverDatabaseJournals).
    * The next hits go to a new journal.
    */
   private journalLost(id: string): void {
@@ -348,8 +348,10 @@ export class HitRecorder {
   }
 
   /**
-   * Applies the hits of a journal left by a process that is gone (those after `appliedUpTo`),
-   * before this process records anything; resolves once they are in the database.
+   * Applies the hits of a journal left by a process that is gone (those after `appliedUpTo`; with
+   * `database`, the journal's rows up to `upToSeq` are deleted in the same transaction); resolves
+   * once they are in the database. At start, before this process serves, and for journals in the
+   * database while it serves.
    */
   async recover(journalId: string, lines: JournalLine[], appliedUpTo: number, database?: { upToSeq: number }): Promise<number> {
     const entries = lines.filter((l) => l.seq > appliedUpTo).map((l) => ({ seq: l.seq, flags: l.flags, event: l.event, line: journalLine(l.seq, l.flags, l.event) }));
