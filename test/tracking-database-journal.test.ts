@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_FLAGS, journalLine } from '../src/core/tracking/journal.ts';
+import { PostgresRecorderStore } from '../src/core/tracking/recorder-store.ts';
 import { createTestApp, usingPostgres, type TestApp } from './helpers/app.ts';
 import { BROWSER_UA, countersOf, eventsOf, trackingFixture, trackingServer, victimRow, type Fixture } from './tracking-factories.ts';
 
@@ -137,6 +138,29 @@ describe.skipIf(!usingPostgres())('PostgreSQL', () => {
     expect((await victimRow(t, g.victimIds[0])).opens).toBe(sent);
     expect(await lineRows()).toEqual([]);
   }, 30_000);
+
+  it('a journal whose lock cannot be taken gets no row: the append fails, says why, and gives the journal up', async () => {
+    const store = new PostgresRecorderStore(db(), t.core.database.pool);
+    const lost: string[] = [];
+    store.onJournalLost = (id) => lost.push(id);
+    const id = 'taken-host-4194308-0a0b0c';
+    const other = await connect();
+    try {
+      await other.query(`select pg_advisory_lock(${LOCK})`, [id]);
+      await expect(store.appendJournal!(id, 1, journalLine(1, 0, event(f.victimIds[0], 'open', new Date().toISOString())))).rejects.toThrow(/held by another connection/);
+      expect(lost).toEqual([id]);
+      expect(await lineRows()).toEqual([]);
+      // Another journal goes through.
+      await store.appendJournal!('free-host-4194308-0d0e0f', 1, journalLine(1, 0, event(f.victimIds[0], 'open', new Date().toISOString())));
+      expect(await lineRows()).toEqual([{ journal_id: 'free-host-4194308-0d0e0f', seq: 1 }]);
+    } finally {
+      store.close();
+      await other.end();
+    }
+    // Its process gone (the store closed), the row is applied by a recovery, once.
+    expect(await t.core.tracking.recoverDatabaseJournals()).toBe(1);
+    expect(await lineRows()).toEqual([]);
+  });
 
   it('after losing the connection that holds its journal, leaves those rows to the recovery and goes on with a new journal', async () => {
     const g = await trackingFixture(t, { victims: 2 });

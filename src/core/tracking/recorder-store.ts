@@ -496,11 +496,13 @@ export class PostgresRecorderStore implements RecorderStore {
     client.on('end', lost);
     lease.held = (async () => {
       await client.connect();
-      await client.query(`select pg_advisory_lock(${JOURNAL_LOCK(1)})`, [journalId]);
+      // Never waits: a journal held by another session (which cannot happen to a new one) is not this process's.
+      const { rows } = await client.query<{ ok: boolean }>(`select pg_try_advisory_lock(${JOURNAL_LOCK(1)}) as ok`, [journalId]);
+      if (!rows[0]?.ok) throw new Error(`tracking: the hit journal ${journalId} is held by another connection`);
     })();
-    // A lease that could not be taken is not kept: the next append tries again (its hits fail meanwhile).
+    // A lease that could not be taken is not kept: its hits fail, and the next go to a new journal.
     lease.held.catch(() => {
-      if (this.lease === lease) this.lease = null;
+      lost();
       void client.end().catch(() => {});
     });
     this.lease = lease;
