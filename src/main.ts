@@ -27,9 +27,8 @@ export async function startDecoy(config: Config, parts: Part[], print: (line: st
   await migrate(database);
   const core = createCore(database, config);
   await seedReferenceData(core);
-  // Hits answered by a tracking process of this host that was killed, still in its journal.
-  const recovered = await core.tracking.recover();
-  if (recovered) console.log(`Decoy: applied ${recovered} tracking hits left in the journal of a stopped process`);
+  // Hits answered by a tracking process that was killed, still in its journal (it says how many).
+  await core.tracking.recover();
 
   const sending = wireSending(core);
   if (parts.includes('worker')) sending.worker.start();

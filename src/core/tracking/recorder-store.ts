@@ -447,6 +447,14 @@ interface Lease {
 const APPEND_JOURNAL = 'insert into tracking_journal_lines (journal_id, seq, lines) values ($1::text, $2::bigint, $3::text)';
 /** A journal's session-level advisory lock key: held by its process for as long as it lives. */
 const JOURNAL_LOCK = (n: number) => `hashtextextended('decoy.tracking_journal:' || $${n}::text, 0)`;
+/**
+ * The journals that have rows: one primary-key lookup per journal (a skip scan), not a read of
+ * every row, however many rows waiting processes have left (say, after the database was away).
+ */
+const JOURNAL_IDS =
+  'with recursive j(journal_id) as (select min(journal_id) from tracking_journal_lines ' +
+  'union all select (select min(t.journal_id) from tracking_journal_lines t where t.journal_id > j.journal_id) from j where j.journal_id is not null) ' +
+  'select journal_id from j where journal_id is not null';
 /** Rows of a journal read at a time when recovering it. */
 const RECOVER_ROWS = 500;
 
@@ -518,7 +526,7 @@ export class PostgresRecorderStore implements RecorderStore {
   async recoverJournals(apply: (journalId: string, lines: JournalLine[], upToSeq: number) => Promise<number>): Promise<number> {
     if (!this.pool) return 0;
     const own = this.lease?.id;
-    const { rows: journals } = await this.pool.query<{ journal_id: string }>('select distinct journal_id from tracking_journal_lines');
+    const { rows: journals } = await this.pool.query<{ journal_id: string }>(JOURNAL_IDS);
     let applied = 0;
     for (const { journal_id: id } of journals) {
       if (id === own) continue;
@@ -530,12 +538,15 @@ export class PostgresRecorderStore implements RecorderStore {
         if (!rows[0]?.ok) continue; // its process lives (or another one is recovering it)
         try {
           // Applying a page deletes its rows (up to its last row's seq): the next page starts after them.
-          for (;;) {
+          for (let done = -Infinity; ; ) {
             const page = await client.query<{ seq: number; lines: string }>('select seq, lines from tracking_journal_lines where journal_id = $1 order by seq limit $2', [id, RECOVER_ROWS]);
             if (!page.rows.length) break;
+            // Rows already applied are back: stop rather than apply them again and again.
+            if (page.rows[0].seq <= done) throw new Error(`tracking: recovering hit journal ${id} made no progress`);
             let text = '';
             for (const r of page.rows) text += r.lines;
             const upTo = page.rows[page.rows.length - 1].seq;
+            done = upTo;
             const lines = parseJournal(text);
             if (lines.length) applied += await apply(id, lines, upTo);
             // Rows with no line that parses (none are written so) would otherwise be read forever.

@@ -102,6 +102,8 @@ export interface RecorderOptions {
   journalFullBytes?: number;
   /** A journal was deleted (all of it applied): its row in tracking_journals can go. */
   onRetired?: (journalId: string) => void;
+  /** This process no longer holds its journal in the database (its connection was lost); a recovery applies its rows. */
+  onJournalLost?: (journalId: string) => void;
   /** Applying failed (the database is unreachable, say); the hits stay queued and are tried again. */
   onApplyError?: (err: unknown) => void;
 }
@@ -191,8 +193,6 @@ interface Segment {
   ready?: Promise<void> | null;
   /** Its row could not be written: its hits were answered with the error, and are not applied. */
   failed?: boolean;
-  /** Its journal's lease was lost: another process applies its rows. */
-  abandoned?: boolean;
   /** Called once it is applied (recovered journals). */
   applied?: () => void;
 }
@@ -252,6 +252,8 @@ export class HitRecorder {
   private journal: HitJournal | null = null;
   /** This process's journal in the database (options.databaseJournal), once it has hits. */
   private databaseJournal: string | null = null;
+  /** Journals in the database this process no longer holds: their rows are another process's to apply. */
+  private readonly lostJournals = new Set<string>();
   /** Full journals whose hits are still being applied: deleted once the last of them is. */
   private readonly fullJournals = new Map<string, HitJournal>();
   /** The journal of the batch being applied. */
@@ -293,7 +295,9 @@ export class HitRecorder {
    */
   private journalLost(id: string): void {
     if (this.databaseJournal === id) this.databaseJournal = null;
-    for (const g of this.applyQueue) if (g.journal === id && g.inDatabase) g.abandoned = true;
+    if (this.lostJournals.has(id)) return;
+    this.lostJournals.add(id);
+    this.options.onJournalLost?.(id);
   }
 
   /**
@@ -604,7 +608,10 @@ export class HitRecorder {
         this.applyingJournal = journal;
         // The journal in the database: each row committed first; those that failed are not applied.
         for (const g of batch) if (g.ready) await g.ready;
-        const written = batch.some((g) => g.failed || g.abandoned) ? batch.filter((g) => !g.failed && !g.abandoned) : batch;
+        // (Checked here, as late as can be: a journal lost while its hits waited or were retried.)
+        // A recovery (`applied` set) applies a lost journal's rows on purpose, holding its lock.
+        const kept = (g: Segment) => !g.failed && !(g.inDatabase && !g.applied && this.lostJournals.has(g.journal!));
+        const written = batch.every(kept) ? batch : batch.filter(kept);
         if (written.length) await this.apply(written, journal);
       } catch (err) {
         this.applyingJournal = null;

@@ -18,8 +18,16 @@ import type pg from 'pg';
 import { recorderStore } from './recorder-store.ts';
 import { VictimTokens } from './token.ts';
 
+/** Says, once per recovery, how many hits of stopped processes' journals were applied; answers it. */
+function reportRecovered(hits: number): number {
+  if (hits) console.log(`Decoy: applied ${hits} tracking hits left in the journal of a stopped process`);
+  return hits;
+}
+
 /** How often a process looks for journals in the database left by processes that are gone. */
 const DATABASE_JOURNAL_RECOVERY_MS = 30_000;
+/** After this process lost its own journal's connection: PostgreSQL has let go of the lock by then (unless the network failed; then the next pass). */
+const JOURNAL_LOST_RECOVERY_MS = 1000;
 
 export type { HitKind } from './hits.ts';
 export type { Hit, HitOutcome, RecordedHit } from './recorder.ts';
@@ -71,6 +79,11 @@ export class TrackingService {
         journalDir: this.journalDir,
         databaseJournal: this.databaseJournal,
         onRetired: (id) => void this.forgetJournal(id),
+        // Its rows wait for a recovery: soon, not at the next periodic pass.
+        onJournalLost: (id) => {
+          console.error(`tracking: lost the connection holding hit journal ${id}; its hits are applied by a recovery`);
+          setTimeout(() => void this.recoverDatabaseJournals(), JOURNAL_LOST_RECOVERY_MS).unref();
+        },
         onApplyError: (err) => console.error(`tracking: applying hits to the database failed: ${err instanceof Error ? err.message : JSON.stringify(err)}`),
         ...this.options,
       },
@@ -114,7 +127,9 @@ export class TrackingService {
 
   /**
    * Applies the hit journals left by processes of this host that were killed or crashed (each
-   * from where the database says it got to), then deletes them. Run before serving.
+   * from where the database says it got to), then deletes them, and with PostgreSQL the journals
+   * in the database of processes that are gone (then every DATABASE_JOURNAL_RECOVERY_MS). Run
+   * before serving.
    */
   async recover(): Promise<number> {
     // Journals left behind are applied even when this process does not keep one (it was switched off).
@@ -131,7 +146,7 @@ export class TrackingService {
       // Processes of other hosts can go at any time: their journals are looked for again and again.
       this.recoveryTimer ??= setInterval(() => void this.recoverDatabaseJournals(), DATABASE_JOURNAL_RECOVERY_MS).unref();
     }
-    return applied;
+    return reportRecovered(applied);
   }
 
   private recoveryTimer: NodeJS.Timeout | null = null;
@@ -142,10 +157,7 @@ export class TrackingService {
     this.recovering ??= this.recorder
       .recoverDatabaseJournals()
       .then(
-        (n) => {
-          if (n) console.log(`Decoy: applied ${n} tracking hits left in the journal of a stopped process`);
-          return n;
-        },
+        (n) => reportRecovered(n),
         (err) => {
           console.error(`tracking: recovering hit journals failed: ${err instanceof Error ? err.message : String(err)}`);
           return 0;
