@@ -318,8 +318,11 @@ export class HitRecorder {
     if (this.applyRetry) clearTimeout(this.applyRetry);
     this.applyRetry = null;
     // The journal in the database: its lease goes with the store's connections (a new journal
-    // next time). Rows not applied yet are then another process's to apply, not this one's.
-    if (this.databaseJournal) this.journalLost(this.databaseJournal);
+    // next time). Rows not applied yet (none after flush()) are then another process's to apply.
+    if (this.databaseJournal) {
+      this.lostJournals.add(this.databaseJournal);
+      this.databaseJournal = null;
+    }
     this.store.close();
   }
 

@@ -82,7 +82,7 @@ export class TrackingService {
         // Its rows wait for a recovery: soon, not at the next periodic pass.
         onJournalLost: (id) => {
           console.error(`tracking: lost the connection holding hit journal ${id}; its hits are applied by a recovery`);
-          setTimeout(() => void this.recoverDatabaseJournals(), JOURNAL_LOST_RECOVERY_MS).unref();
+          setTimeout(() => void (this.closed || this.recoverDatabaseJournals()), JOURNAL_LOST_RECOVERY_MS).unref();
         },
         onApplyError: (err) => console.error(`tracking: applying hits to the database failed: ${err instanceof Error ? err.message : JSON.stringify(err)}`),
         ...this.options,
@@ -142,6 +142,7 @@ export class TrackingService {
       await this.forgetJournal(id);
     }
     if (this.deps.dialect === 'postgres') {
+      this.closed = false;
       applied += await this.recorder.recoverDatabaseJournals();
       // Processes of other hosts can go at any time: their journals are looked for again and again.
       this.recoveryTimer ??= setInterval(() => void this.recoverDatabaseJournals(), DATABASE_JOURNAL_RECOVERY_MS).unref();
@@ -150,6 +151,8 @@ export class TrackingService {
   }
 
   private recoveryTimer: NodeJS.Timeout | null = null;
+  /** Closed (server shutdown): no recovery starts any more. */
+  private closed = false;
   private recovering: Promise<number> | null = null;
 
   /** Applies the journals in the database of processes that are gone (one pass at a time); logs a failure. */
@@ -215,6 +218,7 @@ export class TrackingService {
 
   /** Server shutdown: applies what is queued, deletes the journal and closes the recorder's own database connection (reopened on the next hit). */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.recoveryTimer) clearInterval(this.recoveryTimer);
     this.recoveryTimer = null;
     await this.recovering;
