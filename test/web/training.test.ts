@@ -67,6 +67,8 @@ describe.skipIf(!haveChromium)('Training in the browser', () => {
     expect((await row.locator('td').allInnerTexts()).slice(2)).toEqual(['2', '0', '2']);
     await page.getByRole('link', { name: 'Fraud awareness' }).click();
     await page.getByText('2 overdue').waitFor();
+    // The people's table can come after the summary: wait for its two rows' badges.
+    await page.locator('tbody .badge').nth(1).waitFor();
     expect(await page.locator('tbody .badge').allInnerTexts()).toEqual(['Overdue', 'Overdue']);
     expect(page.errors).toEqual([]);
   });
