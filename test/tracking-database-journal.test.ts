@@ -7,12 +7,14 @@
  * rows to the recovery and goes on with a new journal. With SQLite, `database` is the journal file.
  */
 import { readdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_FLAGS, journalLine } from '../src/core/tracking/journal.ts';
 import { PostgresRecorderStore } from '../src/core/tracking/recorder-store.ts';
+import { TrackingService } from '../src/core/tracking/tracking.ts';
 import { createTestApp, usingPostgres, type TestApp } from './helpers/app.ts';
 import { BROWSER_UA, countersOf, eventsOf, trackingFixture, trackingServer, victimRow, type Fixture } from './tracking-factories.ts';
 
@@ -161,6 +163,59 @@ describe.skipIf(!usingPostgres())('PostgreSQL', () => {
     expect(await t.core.tracking.recoverDatabaseJournals()).toBe(1);
     expect(await lineRows()).toEqual([]);
   });
+
+  it('a journal whose connection cannot be opened at all gets no row: the append fails, says why, and gives the journal up', async () => {
+    // A port nothing listens on.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const nowhere = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 5000 });
+    const store = new PostgresRecorderStore(db(), nowhere);
+    const lost: string[] = [];
+    store.onJournalLost = (id) => lost.push(id);
+    try {
+      const id = 'unreachable-host-4194309-0a0b0c';
+      await expect(store.appendJournal!(id, 1, journalLine(1, 0, event(f.victimIds[0], 'open', new Date().toISOString())))).rejects.toThrow(/ECONNREFUSED/);
+      expect(lost).toEqual([id]);
+      // The next batch tries again, with a journal of its own.
+      const next = 'unreachable-host-4194309-0d0e0f';
+      await expect(store.appendJournal!(next, 2, journalLine(2, 0, event(f.victimIds[0], 'open', new Date().toISOString())))).rejects.toThrow(/ECONNREFUSED/);
+      expect(lost).toEqual([id, next]);
+      expect(await lineRows()).toEqual([]);
+    } finally {
+      store.close();
+      await nowhere.end();
+    }
+  });
+
+  it("another process's periodic pass applies, without a restart, the journal of a process that went meanwhile; once closed, it looks no more", async () => {
+    const g = await trackingFixture(t, { victims: 1 });
+    const row = (journalId: string, seq: number) => ({
+      journal_id: journalId,
+      seq,
+      lines: journalLine(seq, 0, [g.clientId, g.campaignId, g.scenarioId, g.victimIds[0], 'open', new Date().toISOString(), 'human', '[]', '203.0.113.9', '', BROWSER_UA, 'Windows', 'Chrome', '', '{}']),
+    });
+    // Another process, looking every 200 ms instead of every 30 s.
+    const other = new TrackingService({ db: db(), dialect: t.core.database.dialect, config: t.config, clients: t.core.clients }, {}, t.core.database.pool, 200);
+    try {
+      expect(await other.recover()).toBe(0);
+      // A process goes after that start: its rows are left, and nobody holds its journal.
+      await db().insertInto('tracking_journal_lines').values(row('gone-host-4194310-0a0b0c', 1)).execute();
+      for (let i = 0; i < 100 && (await lineRows()).length; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await lineRows()).toEqual([]);
+      expect((await victimRow(t, g.victimIds[0])).opens).toBe(1);
+      await other.close();
+      await db().insertInto('tracking_journal_lines').values(row('gone-host-4194311-0a0b0c', 1)).execute();
+      await new Promise((r) => setTimeout(r, 700));
+      expect(await lineRows()).toEqual([{ journal_id: 'gone-host-4194311-0a0b0c', seq: 1 }]);
+    } finally {
+      await other.close();
+    }
+    expect(await t.core.tracking.recoverDatabaseJournals()).toBe(1);
+    expect(await lineRows()).toEqual([]);
+    expect((await victimRow(t, g.victimIds[0])).opens).toBe(2);
+  }, 30_000);
 
   it('after losing the connection that holds its journal, leaves those rows to a recovery (which applies them once) and goes on with a new journal', async () => {
     const g = await trackingFixture(t, { victims: 2 });

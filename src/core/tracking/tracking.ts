@@ -56,6 +56,8 @@ export class TrackingService {
     private readonly options: RecorderOptions = {},
     /** PostgreSQL: the pool under deps.db, for the recorder's prepared statement. */
     private readonly pool?: pg.Pool,
+    /** How often journals in the database left by processes that are gone are looked for (tests shorten it). */
+    private readonly journalRecoveryMs = DATABASE_JOURNAL_RECOVERY_MS,
   ) {
     this.tokens = new VictimTokens(deps.config.secret);
     this.scenarios = new ScenarioCache(deps.db);
@@ -145,7 +147,7 @@ export class TrackingService {
       this.closed = false;
       applied += await this.recorder.recoverDatabaseJournals();
       // Processes of other hosts can go at any time: their journals are looked for again and again.
-      this.recoveryTimer ??= setInterval(() => void this.recoverDatabaseJournals(), DATABASE_JOURNAL_RECOVERY_MS).unref();
+      this.recoveryTimer ??= setInterval(() => void (this.closed || this.recoverDatabaseJournals()), this.journalRecoveryMs).unref();
     }
     return reportRecovered(applied);
   }
