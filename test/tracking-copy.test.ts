@@ -80,18 +80,47 @@ describe.skipIf(!usingPostgres())('PostgreSQL', () => {
     expect((await db().selectFrom('victims').select('opens').where('id', '=', f.victimIds[0]).executeTakeFirstOrThrow()).opens).toBe(7);
   });
 
+  it('a batch whose connection is lost in the middle leaves nothing, the process goes on, and the pool without that connection', async () => {
+    states = await store.read(f.victimIds, false);
+    const before = (await eventsOfCampaign()).length;
+    const pool = t.core.database.pool!;
+    // Another transaction holds a victim: the batch's statement waits for it, after its COPY.
+    const holder = await pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from victims where id = $1 for update', [f.victimIds[0]]);
+      const write = store.writeIfUnchanged(false, states, writes(Array.from({ length: 300 }, (_, i) => event(i, f.victimIds[i % 3])), 9));
+      let pid: number | undefined;
+      for (let i = 0; i < 100 && !pid; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        pid = (await holder.query<{ pid: number }>("select pid from pg_stat_activity where wait_event_type = 'Lock' and query like 'with x as%'")).rows[0]?.pid;
+      }
+      expect(pid).toBeDefined();
+      await holder.query('select pg_terminate_backend($1)', [pid]);
+      await expect(write).rejects.toThrow(/terminat/);
+      await holder.query('rollback');
+    } finally {
+      holder.release();
+    }
+    expect(await eventsOfCampaign()).toHaveLength(before);
+    await Promise.all(Array.from({ length: 10 }, () => pool.query('select 1')));
+    expect(await store.writeIfUnchanged(false, states, writes(Array.from({ length: 300 }, (_, i) => event(i, f.victimIds[i % 3])), 9))).toBe(true);
+    expect(await eventsOfCampaign()).toHaveLength(before + 300);
+  });
+
   it('a batch PostgreSQL refuses leaves nothing, says why, and the pool goes on', async () => {
     states = await store.read(f.victimIds, false);
+    const before = (await eventsOfCampaign()).length;
     const events = Array.from({ length: 300 }, (_, i) => event(i, f.victimIds[i % 3]));
     events[150][0] = 'not a number';
     await expect(store.writeIfUnchanged(false, states, writes(events, 8))).rejects.toThrow(/invalid input syntax for type integer: "not a number"/);
-    expect(await eventsOfCampaign()).toHaveLength(300);
+    expect(await eventsOfCampaign()).toHaveLength(before);
     // Every pooled connection still works, and a good batch goes through.
     const pool = t.core.database.pool!;
     await Promise.all(Array.from({ length: 10 }, () => pool.query('select 1')));
     events[150][0] = f.clientId;
     expect(await store.writeIfUnchanged(false, states, writes(events, 8))).toBe(true);
-    expect(await eventsOfCampaign()).toHaveLength(600);
+    expect(await eventsOfCampaign()).toHaveLength(before + 300);
     expect((await db().selectFrom('victims').select('opens').where('id', '=', f.victimIds[0]).executeTakeFirstOrThrow()).opens).toBe(8);
   });
 });

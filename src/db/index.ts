@@ -75,6 +75,10 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   const pool = new pg.Pool(poolConfig);
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
+  // Nor one in use (in a transaction, a recovery, a COPY): pg-pool listens only to idle clients,
+  // and an 'error' nobody listens to is thrown. Its queries fail with the error, and the pool
+  // drops the client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const probe = await pool.connect().catch((err: Error) => {
     void pool.end();
     throw new ConfigError(`DECOY_DATABASE_URL: cannot connect to ${redact(url)}: ${err.message}`);
