@@ -76,8 +76,8 @@ export interface BatchWrites {
   victims: VictimState[];
   counters: { key: CounterKey; deltas: CountDeltas }[];
   updatedAt: string;
-  /** The events as a JSON array of their journal lines (`[seq, flags, ...event]`), when the recorder has them. */
-  eventLines?: string;
+  /** The events as a JSON array of their journal lines (`[seq, flags, ...event]`), when the recorder has them: built on demand. */
+  eventLines?: () => string;
   /**
    * How far the hit journal these hits come from is applied, written in the same transaction: in
    * tracking_journals for a journal file; for the journal in the database (`inDatabase`), its rows
@@ -358,7 +358,7 @@ function columnsOf(rows: readonly (readonly unknown[])[], width: number): unknow
 
 /** A batch's events as a JSON array of rows, from their journal lines when the batch carries them. */
 function eventsJson(w: BatchWrites): string {
-  return w.eventLines ?? JSON.stringify(w.events.map((e) => [0, 0, ...e]));
+  return w.eventLines?.() ?? JSON.stringify(w.events.map((e) => [0, 0, ...e]));
 }
 
 /**

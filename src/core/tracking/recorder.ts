@@ -767,14 +767,18 @@ export class HitRecorder {
     const victims = new Map<number, VictimRecord>();
     for (const r of records) victims.set(r.id, r);
     const { events, victims: changed, counters } = planHits(batch, (id) => victims.get(id));
-    // The events' journal lines too (planHits keeps the hits of victims that exist, in order):
-    // PostgreSQL takes the rows as those lines, with no serialising on the event loop.
-    let eventLines = '[';
-    for (let i = 0, j = 0; i < batch.length && j < events.length; i++) {
-      if (batch[i].event !== events[j]) continue;
-      eventLines += j++ ? ',' + batch[i].line : batch[i].line;
-    }
-    return { events, victims: changed, counters, updatedAt: new Date().toISOString(), journal: mark, eventLines: eventLines + ']' };
+    // The events' journal lines too, built only if the store takes the rows so (PostgreSQL's
+    // smaller batches: as those lines, with no serialising on the event loop; larger ones go by
+    // COPY, and SQLite binds each row). planHits keeps the hits of victims that exist, in order.
+    const eventLines = () => {
+      let text = '[';
+      for (let i = 0, j = 0; i < batch.length && j < events.length; i++) {
+        if (batch[i].event !== events[j]) continue;
+        text += j++ ? ',' + batch[i].line : batch[i].line;
+      }
+      return text + ']';
+    };
+    return { events, victims: changed, counters, updatedAt: new Date().toISOString(), journal: mark, eventLines };
   }
 }
 
