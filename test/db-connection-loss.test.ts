@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, usingPostgres, type TestApp } from './helpers/app.ts';
+import { terminateBackend } from './helpers/pg.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -25,13 +26,7 @@ describe.skipIf(!usingPostgres())('PostgreSQL', () => {
       const tx = db.transaction().execute(async (trx) => {
         await sql`select pg_sleep(10)`.execute(trx);
       });
-      let pid: number | undefined;
-      for (let i = 0; i < 100 && !pid; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        pid = (await killer.query<{ pid: number }>("select pid from pg_stat_activity where query = 'select pg_sleep(10)' and state = 'active'")).rows[0]?.pid;
-      }
-      expect(pid).toBeDefined();
-      await killer.query('select pg_terminate_backend($1)', [pid]);
+      await terminateBackend(killer, "query = 'select pg_sleep(10)' and state = 'active'");
       await expect(tx).rejects.toThrow(/terminat/);
     } finally {
       killer.release();

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyRows, PostgresRecorderStore, type BatchWrites } from '../src/core/tracking/recorder-store.ts';
 import { createTestApp, usingPostgres, type TestApp } from './helpers/app.ts';
+import { terminateBackend } from './helpers/pg.ts';
 import { BROWSER_UA, trackingFixture, type Fixture } from './tracking-factories.ts';
 
 let t: TestApp;
@@ -90,13 +91,7 @@ describe.skipIf(!usingPostgres())('PostgreSQL', () => {
       await holder.query('begin');
       await holder.query('select id from victims where id = $1 for update', [f.victimIds[0]]);
       const write = store.writeIfUnchanged(false, states, writes(Array.from({ length: 300 }, (_, i) => event(i, f.victimIds[i % 3])), 9));
-      let pid: number | undefined;
-      for (let i = 0; i < 100 && !pid; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        pid = (await holder.query<{ pid: number }>("select pid from pg_stat_activity where wait_event_type = 'Lock' and query like 'with x as%'")).rows[0]?.pid;
-      }
-      expect(pid).toBeDefined();
-      await holder.query('select pg_terminate_backend($1)', [pid]);
+      await terminateBackend(holder, "wait_event_type = 'Lock' and query like 'with x as%'");
       await expect(write).rejects.toThrow(/terminat/);
       await holder.query('rollback');
     } finally {
