@@ -2,9 +2,10 @@
  * The hit journal: a journal left by a process that is gone is applied from where the database
  * says it got to (each hit once), then deleted; journals of live processes are left alone; a
  * line cut short at the end is ignored; a clean shutdown leaves no journal behind; a full journal
- * is deleted once applied, while hits keep coming.
+ * is deleted once applied, while hits keep coming; a journal file deleted under the running
+ * process loses nothing.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -127,6 +128,48 @@ it('an answer that throws does not keep the other hits of its batch from being a
     expect(logged).toEqual(['tracking: answering a hit failed: the socket went away']);
   } finally {
     console.error = error;
+    recorder.close();
+  }
+});
+
+it('a journal file deleted while in use: its hits are still applied, and the next go to a new journal', async () => {
+  const f = await trackingFixture(t, { victims: 4 });
+  const dirOf = path.join(t.config.dataDir, 'journal-deleted');
+  const retired: string[] = [];
+  const failures: unknown[] = [];
+  const deleted: string[] = [];
+  const recorder = new HitRecorder(recorderStore(t.core.database.db, t.core.database.dialect, t.config.databaseUrl), t.core.tracking.scenarios, t.core.scannerRanges, {
+    journalDir: dirOf,
+    onRetired: (id) => retired.push(id),
+    onApplyError: (err) => failures.push(err),
+    onJournalDeleted: (file) => deleted.push(file),
+  });
+  const hit = (victimId: number) => ({ victimId, kind: 'open' as const, method: 'GET', headers: { 'user-agent': BROWSER_UA }, ip: '203.0.113.9', proxyIp: '' });
+  try {
+    // Answered, so in the journal; not applied yet (the apply gathers for up to a second).
+    expect((await Promise.all(f.victimIds.slice(0, 2).map((id) => recorder.record(hit(id))))).every((o) => o.found)).toBe(true);
+    const [first] = readdirSync(dirOf);
+    // Someone (a clean-up job, an operator) deletes the file under the running process.
+    unlinkSync(path.join(dirOf, first));
+    await recorder.flush();
+    expect(failures).toEqual([]);
+    // Said once, with the file's name.
+    expect(deleted).toEqual([path.join(dirOf, first)]);
+    for (const id of f.victimIds.slice(0, 2)) expect((await victimRow(t, id)).opens).toBe(1);
+    // The hits after that are written to a journal that is there, so that a crash would not lose them.
+    expect((await Promise.all(f.victimIds.slice(2).map((id) => recorder.record(hit(id))))).every((o) => o.found)).toBe(true);
+    const now = readdirSync(dirOf);
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(first);
+    expect(readFileSync(path.join(dirOf, now[0]), 'utf8').trim().split('\n')).toHaveLength(2);
+    await recorder.flush();
+    expect(failures).toEqual([]);
+    for (const id of f.victimIds) expect((await victimRow(t, id)).opens).toBe(1);
+    expect((await countersOf(t, f.scenarioId)).opened).toBe(4);
+    // The deleted journal is done with (its row in tracking_journals can go).
+    expect(retired).toEqual([first.slice(0, -'.log'.length)]);
+    expect(deleted).toHaveLength(1);
+  } finally {
     recorder.close();
   }
 });

@@ -24,7 +24,7 @@
  * power cut) is the last one and is ignored.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { HIT_FLAGS } from './hits.ts';
@@ -52,9 +52,11 @@ function alive(pid: number): boolean {
 }
 
 export class HitJournal {
-  private fd = -1;
+  private descriptor = -1;
   private bytes = 0;
   private current = '';
+  /** The file was found deleted (checkFile): no more hits go to it. */
+  private deleted = false;
 
   constructor(
     private readonly dir: string,
@@ -74,6 +76,14 @@ export class HitJournal {
     return path.join(this.dir, `${this.current}.log`);
   }
 
+  /**
+   * The open file, readable too: the writer thread reads a journal's hits back through it (not by
+   * its name), so that they are applied even if the file was deleted meanwhile. Valid until retire().
+   */
+  get fd(): number {
+    return this.descriptor;
+  }
+
   /** Bytes written so far: where the next append starts. */
   get size(): number {
     return this.bytes;
@@ -81,7 +91,7 @@ export class HitJournal {
 
   private open(): void {
     this.current = newJournalId();
-    this.fd = openSync(path.join(this.dir, `${this.current}.log`), 'a', 0o600);
+    this.descriptor = openSync(path.join(this.dir, `${this.current}.log`), 'a+', 0o600);
     this.bytes = 0;
   }
 
@@ -89,19 +99,36 @@ export class HitJournal {
   append(text: string): void {
     const buf = Buffer.from(text);
     let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off);
+    while (off < buf.length) off += writeSync(this.descriptor, buf, off);
     this.bytes += buf.length;
   }
 
+  /** Takes no more hits: it reached its size, or its file was deleted. */
   get full(): boolean {
-    return this.bytes >= this.fullBytes;
+    return this.bytes >= this.fullBytes || this.deleted;
+  }
+
+  /**
+   * Whether the file is still there (a clean-up job or a person may delete it while the process
+   * runs). Hits written to a deleted file are still applied (through the open file), but would be
+   * lost with the process: once it is found deleted, the journal is full and the next hits go to a
+   * new one. One fstat, called once per apply; answers true the time it finds the file gone.
+   */
+  checkFile(): boolean {
+    if (this.deleted || this.descriptor < 0) return false;
+    try {
+      this.deleted = fstatSync(this.descriptor).nlink === 0;
+    } catch {
+      this.deleted = true;
+    }
+    return this.deleted;
   }
 
   /** Closes and deletes the journal (everything in it is applied); answers its id. */
   retire(): string {
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
-    unlinkSync(this.file);
+    if (this.descriptor >= 0) closeSync(this.descriptor);
+    this.descriptor = -1;
+    HitJournal.remove(this.file);
     return this.current;
   }
 

@@ -47,6 +47,8 @@ export interface WriterStatements {
 /** Journal lines in a journal file: bytes `start` to `end` (whole lines). */
 export interface JournalRange {
   file: string;
+  /** The file as the process holds it open (HitJournal.fd), read instead of opening `file`: its hits are applied even if the file was deleted. */
+  fd?: number;
   start: number;
   end: number;
 }
@@ -155,7 +157,7 @@ function write(m) {
 /** The lines of a journal range, read from the file (the event loop never holds them after their write). */
 function linesOf(range) {
   const buf = Buffer.allocUnsafe(range.end - range.start);
-  const fd = fs.openSync(range.file, 'r');
+  const fd = range.fd ?? fs.openSync(range.file, 'r');
   try {
     let off = 0;
     while (off < buf.length) {
@@ -164,7 +166,7 @@ function linesOf(range) {
       off += n;
     }
   } finally {
-    fs.closeSync(fd);
+    if (range.fd === undefined) fs.closeSync(fd);
   }
   return buf.toString('utf8');
 }

@@ -106,6 +106,8 @@ export interface RecorderOptions {
   onJournalLost?: (journalId: string) => void;
   /** Applying failed (the database is unreachable, say); the hits stay queued and are tried again. */
   onApplyError?: (err: unknown) => void;
+  /** The journal file was deleted while in use: its hits are still applied, and the next go to a new journal. */
+  onJournalDeleted?: (file: string) => void;
 }
 
 export interface RecorderStats {
@@ -178,6 +180,8 @@ interface Segment {
   journal: string | null;
   /** The journal's file and where their lines are in it; file '' when they are only in `entries`. */
   file: string;
+  /** The file as this process holds it open (read through it, not by name: it may have been deleted meanwhile). */
+  fd?: number;
   start: number;
   end: number;
   /** The hits, when kept in memory; null: in the file only. */
@@ -420,7 +424,7 @@ export class HitRecorder {
           this.journal ??= new HitJournal(this.options.journalDir, this.options.journalFullBytes);
           const start = this.journal.size;
           this.journal.append(text);
-          segment = { journal: this.journal.id, file: keep ? '' : this.journal.file, start, end: this.journal.size, entries, count, lastSeq, cover };
+          segment = { journal: this.journal.id, file: keep ? '' : this.journal.file, fd: keep ? undefined : this.journal.fd, start, end: this.journal.size, entries, count, lastSeq, cover };
         } else if (this.options.databaseJournal && this.store.appendJournal) {
           this.databaseJournal ??= newJournalId();
           const s: Segment = { journal: this.databaseJournal, file: '', start: 0, end: 0, entries, count, lastSeq, cover, inDatabase: true };
@@ -645,6 +649,7 @@ export class HitRecorder {
         return;
       }
       this.applyingJournal = null;
+      if (this.journal?.checkFile()) this.options.onJournalDeleted?.(this.journal.file);
       // The last hits of a full journal are applied: it goes (the queue is in journal order).
       const full = journal === null ? undefined : this.fullJournals.get(journal);
       if (full && this.applyQueue[0]?.journal !== journal) {
@@ -677,7 +682,7 @@ export class HitRecorder {
     const mark = journal ? { id: journal, seq: last.lastSeq, inDatabase: last.inDatabase } : undefined;
     if (this.store.applyLines) {
       if (segments[0].entries === null) {
-        this.stats.recorded += await this.store.applyLines({ file: segments[0].file, start: segments[0].start, end: last.end }, mark);
+        this.stats.recorded += await this.store.applyLines({ file: segments[0].file, fd: segments[0].fd, start: segments[0].start, end: last.end }, mark);
         return;
       }
       let text = '';

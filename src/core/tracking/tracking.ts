@@ -86,6 +86,7 @@ export class TrackingService {
           console.error(`tracking: lost the connection holding hit journal ${id}; its hits are applied by a recovery`);
           setTimeout(() => void (this.closed || this.recoverDatabaseJournals()), JOURNAL_LOST_RECOVERY_MS).unref();
         },
+        onJournalDeleted: (file) => console.error(`tracking: the hit journal ${file} was deleted while in use; its hits are applied from the open file, and the next go to a new journal`),
         onApplyError: (err) => console.error(`tracking: applying hits to the database failed: ${err instanceof Error ? err.message : JSON.stringify(err)}`),
         ...this.options,
       },
