@@ -10,7 +10,8 @@ import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PASS_PERCENT } from '../src/core/training/awareness-training.ts';
 import { buildTrackingServer } from '../src/tracking/server.ts';
-import { createTestApp, type TestApp } from './helpers/app.ts';
+import { createTestApp, usingPostgres, type TestApp } from './helpers/app.ts';
+import { waitForBackend } from './helpers/pg.ts';
 import { buildCampaign, drain, setStatus } from './helpers/campaign.ts';
 import { startSmtpSink, type SmtpSink } from './helpers/smtp.ts';
 
@@ -299,4 +300,80 @@ it('an awareness without a quiz is completed with its "I have read this" button'
   expect(v.average_quiz_score).toBeNull();
   expect(await campaign(a.token, built.campaignId)).toMatchObject({ awareness_opened: 1, awareness_completed: 1, awareness_average_percent: 0 });
   expect(await stats(a.token, built.campaignId)).toMatchObject({ trained: 1 });
+});
+
+it("the awareness page fills the recipient's custom fields (escaped) and names, set through the API", async () => {
+  const a = await t.tenant();
+  for (const name of ['Cost Center', 'Badge']) {
+    const res = await t.call('PUT', '/api/recipient-custom-fields', { token: a.token, body: { name } });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  const tpl = await t.call('PUT', '/api/awareness-templates', {
+    token: a.token,
+    body: {
+      name: 'Personal training',
+      contents: [
+        {
+          language_id: 1,
+          subject: 'Training',
+          email_html: '<p>Learn</p>',
+          page_html: '<html><body><p id="who">{{firstname}} {{lastname}} / {{custom.Cost Center}} / {{custom.Badge}} / {{company}}</p></body></html>',
+        },
+      ],
+    },
+  });
+  expect(tpl.statusCode, tpl.body).toBe(200);
+  const person = { email: 'gil@example-corp.test', name: 'Gil <Admin>', firstname: 'Gil', lastname: 'O\'Brien & Co', custom_fields: ['CC-42', '<b onmouseover="x()">R&D</b>'] };
+  const built = await buildCampaign(t, a, { groups: [[person as never]], type: 'hyperlink', scenario: { no_landing: true } });
+  await addAwareness(a.token, built.campaignId, tpl.json().awareness_template.id, { quiz: false });
+  const [mail] = await startAndDeliver(a.token, built.campaignId, 1);
+  const click = await fetch(linkIn(String(mail.html), 'l')!, { headers: human, redirect: 'manual' });
+  expect(click.status).toBe(302);
+  const html = await (await fetch(`${base}${click.headers.get('location')}`, { headers: human })).text();
+  const who = /<p id="who">(.*?)<\/p>/.exec(html)?.[1];
+  const company = (await t.call('GET', `/api/clients/${a.clientId}`, { token: a.token })).json().client.name as string;
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  expect(who).toBe(`Gil ${esc("O'Brien & Co")} / CC-42 / ${esc('<b onmouseover="x()">R&D</b>')} / ${esc(company)}`);
+  expect(html).not.toContain('<b onmouseover');
+  // The "I have read this" button is added at the end of the body, as the page has no {{quiz}}.
+  expect(html).toMatch(/I have read this[\s\S]*<\/body>/);
+});
+
+it.skipIf(!usingPostgres())('a victim deleted while its awareness page is being answered gets the neutral 404, and nothing is recorded for it', async () => {
+  const a = await t.tenant();
+  const { id: templateId } = await awarenessTemplate(a.token);
+  const built = await buildCampaign(t, a, { groups: [[{ email: 'hal@example-corp.test', name: 'Hal' }]], type: 'hyperlink', scenario: { no_landing: true } });
+  await addAwareness(a.token, built.campaignId, templateId, { quiz: false });
+  const [mail] = await startAndDeliver(a.token, built.campaignId, 1);
+  const link = linkIn(String(mail.html), 'l')!;
+  const victimId = t.core.tracking.victimOf(link.split('/l/')[1])!;
+  const click = await fetch(link, { headers: human, redirect: 'manual' });
+  expect(click.status).toBe(302);
+  const page = `${base}${click.headers.get('location')}`;
+  const neutral = await fetch(`${base}/a/not-a-token`, { headers: human });
+  expect(neutral.status).toBe(404);
+  const neutralBody = await neutral.text();
+
+  // Someone deletes the victim (its campaign, say) while the page is being answered: the page has
+  // read the victim, and waits for the deleting transaction before it writes the visit.
+  const holder = await t.core.database.pool!.connect();
+  try {
+    await holder.query('begin');
+    await holder.query('delete from victims where id = $1', [victimId]);
+    const answer = fetch(page, { headers: human });
+    await waitForBackend(holder, "wait_event_type = 'Lock' and query like '%for key share%'");
+    await holder.query('commit');
+    const res = await answer;
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe(neutralBody);
+  } finally {
+    holder.release();
+  }
+  const db = t.core.database.db;
+  expect(await db.selectFrom('tracking_events').select('type').where('victim_id', '=', victimId).where('type', 'like', 'awareness%').execute()).toEqual([]);
+  expect(await campaign(a.token, built.campaignId)).toMatchObject({ awareness_opened: 0 });
+  // The server goes on, and the quiz form of the deleted victim is the same 404.
+  const post = await fetch(page, { method: 'POST', headers: { ...human, 'content-type': FORM }, body: 'done=1' });
+  expect(post.status).toBe(404);
+  expect((await fetch(`${base}/robots.txt`)).status).toBe(200);
 });

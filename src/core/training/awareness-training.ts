@@ -152,6 +152,20 @@ const FALLBACK_PAGE = `<!doctype html>
 </head><body><div class="card"><h1>This was a simulated phishing test</h1><p>Hello {{firstname}}, the message you acted on was sent by {{company}} to help everyone recognise phishing. Nothing harmful happened.</p>{{quiz}}</div></body></html>
 `;
 
+/** The victim was deleted while its page was being answered (its campaign, say): the page answers as for an unknown token. */
+class VictimGone extends Error {}
+
+/** Resolves true once `work` is done, false if its victim was deleted meanwhile (nothing of it is written). */
+async function recordedUnlessGone(work: Promise<unknown>): Promise<boolean> {
+  try {
+    await work;
+    return true;
+  } catch (err) {
+    if (err instanceof VictimGone) return false;
+    throw err;
+  }
+}
+
 export class AwarenessTrainingService {
   private readonly facts = new Map<number, { at: number; value: SuccessFacts }>();
 
@@ -233,7 +247,7 @@ export class AwarenessTrainingService {
     const sentAt = victim.awareness_submitted_at ? Date.parse(victim.awareness_submitted_at) : NaN;
     const t = now();
     const verdict = await this.verdict(victim, req, 'landing', Number.isFinite(sentAt) ? Date.parse(t) - sentAt : null);
-    await this.db.transaction().execute(async (trx) => {
+    const recorded = await recordedUnlessGone(this.db.transaction().execute(async (trx) => {
       await this.event(trx, victim, 'awareness_open', t, req, verdict, {});
       const d: CountDeltas = {};
       if (verdict.verdict !== 'human') d.automated_hits = 1;
@@ -247,7 +261,8 @@ export class AwarenessTrainingService {
         if (Number(res.numUpdatedRows) === 1) d.awareness_opened = 1;
       }
       await bump(trx, { clientId: victim.client_id, campaignId: victim.campaign_id, scenarioId: victim.scenario_id }, d);
-    });
+    }));
+    if (!recorded) return null;
     const notice = victim.trained_at ? noticeBox(completedText(victim.average_quiz_score), 'ok') : '';
     return { html: withNotice(this.render(loaded, token), notice), verdict: verdict.verdict };
   }
@@ -273,7 +288,7 @@ export class AwarenessTrainingService {
     const result = { score: percent, correct, questions: quiz.length, passed, answers };
 
     let average = victim.average_quiz_score;
-    await this.db.transaction().execute(async (trx) => {
+    const recorded = await recordedUnlessGone(this.db.transaction().execute(async (trx) => {
       await this.event(trx, victim, 'awareness_quiz', t, req, verdict, result);
       const d: CountDeltas = {};
       if (!human) d.automated_hits = 1;
@@ -332,7 +347,8 @@ export class AwarenessTrainingService {
         }
       }
       await bump(trx, { clientId: victim.client_id, campaignId: victim.campaign_id, scenarioId: victim.scenario_id }, d);
-    });
+    }));
+    if (!recorded) return null;
 
     let notice: string;
     if (victim.trained_at) notice = noticeBox(completedText(victim.average_quiz_score), 'ok');
@@ -370,7 +386,7 @@ export class AwarenessTrainingService {
     // On PostgreSQL tracking_events has no foreign keys (migration 012): hold the victim as its
     // key would have, so that an event is never written for a victim deleted meanwhile.
     if (this.deps.dialect === 'postgres' && !(await sql`select id from victims where id = ${victim.id} for key share`.execute(db)).rows.length)
-      throw new Error(`awareness: victim ${victim.id} was deleted meanwhile`);
+      throw new VictimGone(`awareness: victim ${victim.id} was deleted meanwhile`);
     await db
       .insertInto('tracking_events')
       .values({
