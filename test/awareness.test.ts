@@ -377,3 +377,39 @@ it.skipIf(!usingPostgres())('a victim deleted while its awareness page is being 
   expect(post.status).toBe(404);
   expect((await fetch(`${base}/robots.txt`)).status).toBe(200);
 });
+
+it("the page's own texts (quiz, button, result) are in the language of its content", async () => {
+  const a = await t.tenant();
+  const { id: templateId } = await awarenessTemplate(a.token);
+  const de = (await t.core.database.db.selectFrom('languages').select('id').where('code', '=', 'de').executeTakeFirstOrThrow()).id;
+  const one = await t.call('GET', `/api/awareness-templates/${templateId}`, { token: a.token });
+  const quiz = (one.json().awareness_template.contents as { language_id: number; quiz: Quiz[] }[]).find((c) => c.language_id === de)!.quiz;
+  expect(quiz.length).toBeGreaterThanOrEqual(2);
+
+  // With a quiz: German labels and German results.
+  // The person gets the German scenario, and so the German awareness content.
+  const built = await buildCampaign(t, a, { groups: [[{ email: 'ida@example-corp.test', name: 'Ida' }]], type: 'hyperlink', scenario: { no_landing: true, language_id: de } });
+  await addAwareness(a.token, built.campaignId, templateId, { language_id: de });
+  const [mail] = await startAndDeliver(a.token, built.campaignId, 1);
+  const click = await fetch(linkIn(String(mail.html), 'l')!, { headers: human, redirect: 'manual' });
+  const page = `${base}${click.headers.get('location')}`;
+  const html = await (await fetch(page, { headers: human })).text();
+  expect(html).toContain('>Frage 1</legend>');
+  expect(html).toContain('>Antworten absenden</button>');
+  expect(html).not.toContain('Submit answers');
+  const post = (body: string) => fetch(page, { method: 'POST', headers: { ...human, 'content-type': FORM }, body }).then((r) => r.text());
+  expect(await post(answersBody(quiz, 0))).toContain(`Sie haben 0 von ${quiz.length} Fragen richtig beantwortet (0 %). Für den Abschluss der Schulung sind 70 % nötig`);
+  expect(await post(answersBody(quiz, quiz.length))).toContain(`Gut gemacht: Sie haben ${quiz.length} von ${quiz.length} Fragen richtig beantwortet (100 %).`);
+  // Back later: already completed, with the average of the attempts (0% and 100%).
+  expect(await (await fetch(page, { headers: human })).text()).toContain('Sie haben diese Schulung abgeschlossen (durchschnittliches Quiz-Ergebnis 50 %). Vielen Dank.');
+
+  // Without a quiz: the German button and thanks.
+  const b = await buildCampaign(t, a, { groups: [[{ email: 'jo@example-corp.test', name: 'Jo' }]], type: 'hyperlink', scenario: { no_landing: true, language_id: de } });
+  await addAwareness(a.token, b.campaignId, templateId, { language_id: de, quiz: false });
+  const [mail2] = await startAndDeliver(a.token, b.campaignId, 1);
+  const click2 = await fetch(linkIn(String(mail2.html), 'l')!, { headers: human, redirect: 'manual' });
+  const page2 = `${base}${click2.headers.get('location')}`;
+  expect(await (await fetch(page2, { headers: human })).text()).toContain('>Ich habe das gelesen</button>');
+  const done = await fetch(page2, { method: 'POST', headers: { ...human, 'content-type': FORM }, body: 'done=1' });
+  expect(await done.text()).toContain('Vielen Dank: Ihre Schulung ist abgeschlossen.');
+});

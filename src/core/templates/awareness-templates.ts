@@ -8,6 +8,7 @@ import { page, type ListOptions } from '../list.ts';
 import { assertSeen, assertWritable, checkContentLanguages, cleanName, likePattern, ownerFor, parseJson, type LanguageRow, templateLanguages } from './common.ts';
 import { companyName } from './scenario-templates.ts';
 import { escapeHtml, renderPreview, sampleVariables } from './variables.ts';
+import { awarenessTexts } from './awareness-texts.ts';
 
 export type AwarenessTemplateRow = Selectable<AwarenessTemplateTable>;
 export type AwarenessTemplateContentRow = Selectable<AwarenessTemplateContentTable>;
@@ -64,10 +65,6 @@ export interface AwarenessPreview {
 
 const SORT = ['id', 'name', 'client_id', 'license_priority', 'created_at', 'updated_at'];
 
-const QUIZ_LABELS: Record<string, { submit: string; question: string }> = {
-  en: { submit: 'Submit answers', question: 'Question' },
-  de: { submit: 'Antworten absenden', question: 'Frage' },
-};
 
 /**
  * The quiz as an HTML form, what `{{quiz}}` becomes on an awareness page. Each question is a
@@ -76,17 +73,17 @@ const QUIZ_LABELS: Record<string, { submit: string; question: string }> = {
  */
 export function quizHtml(questions: QuizQuestion[], options: { action?: string; languageCode?: string } = {}): string {
   if (!questions.length) return '';
-  const labels = QUIZ_LABELS[options.languageCode ?? 'en'] ?? QUIZ_LABELS.en;
+  const labels = awarenessTexts(options.languageCode);
   const items = questions
     .map((q, i) => {
       const answers = q.answers
         .map((a, j) => `<label style="display:block;margin:6px 0"><input type="radio" name="q${i}" value="${j}" required> ${escapeHtml(a)}</label>`)
         .join('');
-      return `<fieldset style="border:1px solid #d0d7de;border-radius:6px;margin:0 0 16px;padding:12px 16px"><legend style="font-weight:600">${labels.question} ${i + 1}</legend><p style="margin:0 0 8px">${escapeHtml(q.question)}</p>${answers}</fieldset>`;
+      return `<fieldset style="border:1px solid #d0d7de;border-radius:6px;margin:0 0 16px;padding:12px 16px"><legend style="font-weight:600">${escapeHtml(labels.question)} ${i + 1}</legend><p style="margin:0 0 8px">${escapeHtml(q.question)}</p>${answers}</fieldset>`;
     })
     .join('');
   const action = options.action ? ` action="${escapeHtml(options.action)}"` : ' onsubmit="return false"';
-  return `<form class="decoy-quiz" method="post"${action}>${items}<button type="submit" style="background:#1f6feb;color:#fff;border:0;border-radius:6px;padding:10px 18px;font-size:15px;cursor:pointer">${labels.submit}</button></form>`;
+  return `<form class="decoy-quiz" method="post"${action}>${items}<button type="submit" style="background:#1f6feb;color:#fff;border:0;border-radius:6px;padding:10px 18px;font-size:15px;cursor:pointer">${escapeHtml(labels.submit)}</button></form>`;
 }
 
 function checkQuiz(contents: AwarenessContentInput[]) {

@@ -30,6 +30,7 @@ import type { AwarenessRow } from '../campaigns/shared.ts';
 import { bump, type CountDeltas } from '../stats/counters.ts';
 import { parseJson } from '../templates/common.ts';
 import { quizHtml, type QuizQuestion } from '../templates/awareness-templates.ts';
+import { awarenessTexts } from '../templates/awareness-texts.ts';
 import { compileTemplate, escapeHtml, setCustomValues, today } from '../templates/variables.ts';
 import { classifyHit, countryOf } from '../tracking/classify.ts';
 import { SCENARIO_CACHE_TTL_MS } from '../tracking/landing.ts';
@@ -263,7 +264,7 @@ export class AwarenessTrainingService {
       await bump(trx, { clientId: victim.client_id, campaignId: victim.campaign_id, scenarioId: victim.scenario_id }, d);
     }));
     if (!recorded) return null;
-    const notice = victim.trained_at ? noticeBox(completedText(victim.average_quiz_score), 'ok') : '';
+    const notice = victim.trained_at ? noticeBox(awarenessTexts(loaded.languageCode).completed(victim.average_quiz_score), 'ok') : '';
     return { html: withNotice(this.render(loaded, token), notice), verdict: verdict.verdict };
   }
 
@@ -350,16 +351,12 @@ export class AwarenessTrainingService {
     }));
     if (!recorded) return null;
 
+    const texts = awarenessTexts(loaded.languageCode);
     let notice: string;
-    if (victim.trained_at) notice = noticeBox(completedText(victim.average_quiz_score), 'ok');
-    else if (!quiz.length) notice = noticeBox('Thank you: your training is complete.', 'ok');
-    else if (passed)
-      notice = noticeBox(`Well done: you answered ${correct} of ${quiz.length} questions correctly (${percent}%). Your training is complete.`, 'ok');
-    else
-      notice = noticeBox(
-        `You answered ${correct} of ${quiz.length} questions correctly (${percent}%). ${PASS_PERCENT}% is needed to complete the training: read the page again and have another go.`,
-        'warn',
-      );
+    if (victim.trained_at) notice = noticeBox(texts.completed(victim.average_quiz_score), 'ok');
+    else if (!quiz.length) notice = noticeBox(texts.thanks, 'ok');
+    else if (passed) notice = noticeBox(texts.passed(correct, quiz.length, percent), 'ok');
+    else notice = noticeBox(texts.failed(correct, quiz.length, percent, PASS_PERCENT), 'warn');
     return { html: withNotice(this.render(loaded, token), notice), verdict: verdict.verdict };
   }
 
@@ -459,7 +456,7 @@ export class AwarenessTrainingService {
     const action = `/a/${token}`;
     const form = quiz.length
       ? quizHtml(quiz, { action, languageCode: loaded.languageCode })
-      : `<form class="decoy-done" method="post" action="${escapeHtml(action)}"><input type="hidden" name="done" value="1"><button type="submit" style="background:#1f6feb;color:#fff;border:0;border-radius:6px;padding:10px 18px;font-size:15px;cursor:pointer">I have read this</button></form>`;
+      : `<form class="decoy-done" method="post" action="${escapeHtml(action)}"><input type="hidden" name="done" value="1"><button type="submit" style="background:#1f6feb;color:#fff;border:0;border-radius:6px;padding:10px 18px;font-size:15px;cursor:pointer">${escapeHtml(awarenessTexts(loaded.languageCode).done)}</button></form>`;
     const values = setCustomValues({}, loaded.customFieldNames, victim.custom_fields);
     Object.assign(values, {
       name: victim.name,
@@ -484,6 +481,4 @@ export class AwarenessTrainingService {
   }
 }
 
-function completedText(score: number | null): string {
-  return score === null ? 'You have completed this training. Thank you.' : `You have completed this training (average quiz score ${score}%). Thank you.`;
-}
+
