@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { buildAdminServer } from './api/server.ts';
 import { ConfigError, type Address, type Config } from './config.ts';
 import { createCore, type Core } from './core/index.ts';
@@ -71,12 +73,24 @@ export async function startDecoy(config: Config, parts: Part[], print: (line: st
 
   const url = (a: Address) => `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
   if (created) {
-    print(`Decoy: created the first super admin ${email}` + (config.adminPassword ? ' (password from DECOY_ADMIN_PASSWORD)' : ` with password ${password}  (shown once; change it after signing in)`));
+    if (config.adminPassword) print(`Decoy: created the first super admin ${email} (password from DECOY_ADMIN_PASSWORD)`);
+    // Not printed: what a process prints ends up in logs. A file only this user can read.
+    else print(`Decoy: created the first super admin ${email}; its password is in ${initialPasswordFile(config.dataDir, password)} (readable by this user only: delete it once you have signed in and changed the password)`);
   }
   if (running.admin) print(`Decoy admin:    ${url(config.adminAddr)}/  (API docs: ${url(config.adminAddr)}/api/docs)`);
   if (running.tracking) print(`Decoy tracking: ${url(config.trackingAddr)}/`);
   if (parts.includes('worker')) print('Decoy worker: running');
   return running;
+}
+
+/** Writes the first super admin's generated password to DECOY_DATA_DIR/initial-admin-password (mode 0600); answers the file. */
+function initialPasswordFile(dataDir: string, password: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'initial-admin-password');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  // A file that was there already keeps its mode: made private either way.
+  chmodSync(file, 0o600);
+  return file;
 }
 
 async function listen(app: FastifyInstance, addr: Address, name: string) {

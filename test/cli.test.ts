@@ -1,6 +1,6 @@
 /** The installed command: `decoy serve` as a real process. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,17 +65,21 @@ function runDecoy(args: string[], env: Record<string, string>, until?: RegExp, o
 }
 
 describe('decoy serve', () => {
-  it('starts both servers on SQLite, creates the first admin with a printed password that works, and says where to go', async () => {
+  it('starts both servers on SQLite, creates the first admin with a password in a private file (not printed) that works, and says where to go', async () => {
     const dir = tempDir();
     const [adminPort, trackingPort] = [await freePort(), await freePort()];
     let signIn = 0;
     let robots = '';
+    let password = '';
     const run = await runDecoy(
       ['serve'],
       { DECOY_DATA_DIR: dir, DECOY_ADMIN_ADDR: `127.0.0.1:${adminPort}`, DECOY_TRACKING_ADDR: `127.0.0.1:${trackingPort}` },
       /Decoy tracking:/,
       async (stdout) => {
-        const password = /with password (\S+)/.exec(stdout)?.[1] ?? '';
+        const file = /its password is in (\S+) /.exec(stdout)?.[1] ?? '';
+        expect(file).toBe(path.join(dir, 'initial-admin-password'));
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        password = readFileSync(file, 'utf8').trim();
         const res = await fetch(`http://127.0.0.1:${adminPort}/api/auth`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -86,7 +90,9 @@ describe('decoy serve', () => {
       },
     );
     expect(run.code === 0 || run.code === null).toBe(true);
-    expect(run.stdout).toMatch(/created the first super admin admin@localhost with password \S{12,}/);
+    expect(run.stdout).toMatch(/created the first super admin admin@localhost; its password is in /);
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    expect(run.stdout + run.stderr).not.toContain(password);
     expect(run.stdout).toContain(`http://127.0.0.1:${adminPort}/`);
     expect(signIn).toBe(200);
     expect(robots).toContain('Disallow: /');
