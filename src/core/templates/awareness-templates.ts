@@ -65,7 +65,6 @@ export interface AwarenessPreview {
 
 const SORT = ['id', 'name', 'client_id', 'license_priority', 'created_at', 'updated_at'];
 
-
 /**
  * The quiz as an HTML form, what `{{quiz}}` becomes on an awareness page. Each question is a
  * radio group named `q<index>` whose values are answer indexes; `action` empty: a preview form
