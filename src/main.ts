@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildAdminServer } from './api/server.ts';
 import { ConfigError, type Address, type Config } from './config.ts';
@@ -69,13 +69,27 @@ export async function startDecoy(config: Config, parts: Part[], print: (line: st
   // Only once the servers listen, so that a password printed is a password that works.
   const email = config.adminEmail ?? 'admin@localhost';
   const password = config.adminPassword ?? randomPassword();
-  const created = await core.access.ensureFirstAdmin(email, password);
+  // A generated password is not printed (what a process prints ends up in logs) but written to a
+  // file only this user can read: first under a name of this process's own, before the admin
+  // exists, so that a data directory that cannot take it stops the start with nothing created;
+  // then under its final name, only if this process created the admin (several processes may
+  // start at once on one PostgreSQL database).
+  let passwordFile: string | null = null;
+  let created: boolean;
+  try {
+    if (!config.adminPassword) passwordFile = writePrivate(config.dataDir, `.initial-admin-password.${process.pid}.tmp`, password);
+    created = await core.access.ensureFirstAdmin(email, password);
+  } catch (err) {
+    if (passwordFile) rmSync(passwordFile, { force: true });
+    await running.stop().catch(() => {});
+    throw err;
+  }
+  if (passwordFile) passwordFile = created ? keepAs(passwordFile, path.join(config.dataDir, INITIAL_PASSWORD_FILE)) : (rmSync(passwordFile, { force: true }), null);
 
   const url = (a: Address) => `http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
   if (created) {
-    if (config.adminPassword) print(`Decoy: created the first super admin ${email} (password from DECOY_ADMIN_PASSWORD)`);
-    // Not printed: what a process prints ends up in logs. A file only this user can read.
-    else print(`Decoy: created the first super admin ${email}; its password is in ${initialPasswordFile(config.dataDir, password)} (readable by this user only: delete it once you have signed in and changed the password)`);
+    if (passwordFile) print(`Decoy: created the first super admin ${email}; its password is in ${passwordFile} (readable by this user only: delete it once you have signed in and changed the password)`);
+    else print(`Decoy: created the first super admin ${email} (password from DECOY_ADMIN_PASSWORD)`);
   }
   if (running.admin) print(`Decoy admin:    ${url(config.adminAddr)}/  (API docs: ${url(config.adminAddr)}/api/docs)`);
   if (running.tracking) print(`Decoy tracking: ${url(config.trackingAddr)}/`);
@@ -83,14 +97,30 @@ export async function startDecoy(config: Config, parts: Part[], print: (line: st
   return running;
 }
 
-/** Writes the first super admin's generated password to DECOY_DATA_DIR/initial-admin-password (mode 0600); answers the file. */
-function initialPasswordFile(dataDir: string, password: string): string {
-  mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'initial-admin-password');
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  // A file that was there already keeps its mode: made private either way.
-  chmodSync(file, 0o600);
+/** Where the first super admin's generated password is written, in DECOY_DATA_DIR. */
+export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
+
+/** Writes `text` to a new file only this user can read (mode 0600, never a file that was there); answers it. */
+function writePrivate(dir: string, name: string, text: string): string {
+  const file = path.join(dir, name);
+  try {
+    mkdirSync(dir, { recursive: true });
+    rmSync(file, { force: true });
+    writeFileSync(file, `${text}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    throw new ConfigError(`DECOY_DATA_DIR: cannot write the first super admin's password to ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); set DECOY_ADMIN_PASSWORD or make the directory writable`);
+  }
   return file;
+}
+
+/** Renames `file` to `target` (replacing an older one); answers where it is: `file` itself if the rename failed. */
+function keepAs(file: string, target: string): string {
+  try {
+    renameSync(file, target);
+    return target;
+  } catch {
+    return file;
+  }
 }
 
 async function listen(app: FastifyInstance, addr: Address, name: string) {

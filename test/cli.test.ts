@@ -1,6 +1,6 @@
 /** The installed command: `decoy serve` as a real process. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,37 +65,59 @@ function runDecoy(args: string[], env: Record<string, string>, until?: RegExp, o
 }
 
 describe('decoy serve', () => {
-  it('starts both servers on SQLite, creates the first admin with a password in a private file (not printed) that works, and says where to go', async () => {
-    const dir = tempDir();
+  /** A first start in `dir`: the password file the console names, its mode and text, and whether that password signs in. */
+  async function firstStart(dir: string) {
     const [adminPort, trackingPort] = [await freePort(), await freePort()];
-    let signIn = 0;
-    let robots = '';
-    let password = '';
+    const out = { file: '', mode: 0, password: '', signIn: 0, robots: '', adminPort };
     const run = await runDecoy(
       ['serve'],
       { DECOY_DATA_DIR: dir, DECOY_ADMIN_ADDR: `127.0.0.1:${adminPort}`, DECOY_TRACKING_ADDR: `127.0.0.1:${trackingPort}` },
       /Decoy tracking:/,
       async (stdout) => {
-        const file = /its password is in (\S+) /.exec(stdout)?.[1] ?? '';
-        expect(file).toBe(path.join(dir, 'initial-admin-password'));
-        expect(statSync(file).mode & 0o777).toBe(0o600);
-        password = readFileSync(file, 'utf8').trim();
+        out.file = /its password is in (\S+) /.exec(stdout)?.[1] ?? '';
+        out.mode = statSync(out.file).mode & 0o777;
+        out.password = readFileSync(out.file, 'utf8').trim();
         const res = await fetch(`http://127.0.0.1:${adminPort}/api/auth`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: 'admin@localhost', password }),
+          body: JSON.stringify({ email: 'admin@localhost', password: out.password }),
         });
-        signIn = res.status;
-        robots = await (await fetch(`http://127.0.0.1:${trackingPort}/robots.txt`)).text();
+        out.signIn = res.status;
+        out.robots = await (await fetch(`http://127.0.0.1:${trackingPort}/robots.txt`)).text();
       },
     );
     expect(run.code === 0 || run.code === null).toBe(true);
     expect(run.stdout).toMatch(/created the first super admin admin@localhost; its password is in /);
-    expect(password.length).toBeGreaterThanOrEqual(12);
-    expect(run.stdout + run.stderr).not.toContain(password);
-    expect(run.stdout).toContain(`http://127.0.0.1:${adminPort}/`);
-    expect(signIn).toBe(200);
-    expect(robots).toContain('Disallow: /');
+    expect(out.password.length).toBeGreaterThanOrEqual(12);
+    expect(run.stdout + run.stderr).not.toContain(out.password);
+    expect(out.mode).toBe(0o600);
+    expect(out.signIn).toBe(200);
+    return { ...out, run };
+  }
+
+  it('starts both servers on SQLite, creates the first admin with a password in a private file (not printed) that works, and says where to go', async () => {
+    const dir = tempDir();
+    const first = await firstStart(dir);
+    expect(first.file).toBe(path.join(dir, 'initial-admin-password'));
+    expect(first.run.stdout).toContain(`http://127.0.0.1:${first.adminPort}/`);
+    expect(first.robots).toContain('Disallow: /');
+    // Nothing else of it is left in the data directory.
+    expect(readdirSync(dir).filter((n) => n.includes('admin-password'))).toEqual(['initial-admin-password']);
+  });
+
+  it("replaces an older password file (a previous install's, readable by all) with a private one", async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'initial-admin-password'), 'stale\n', { mode: 0o644 });
+    const first = await firstStart(dir);
+    expect(first.file).toBe(path.join(dir, 'initial-admin-password'));
+    expect(first.password).not.toBe('stale');
+  });
+
+  it('names the file the password is in when it cannot take its usual name', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'initial-admin-password', 'in-the-way'), { recursive: true });
+    const first = await firstStart(dir);
+    expect(first.file).toMatch(/\/\.initial-admin-password\.\d+\.tmp$/);
   });
 
   it('--only admin starts the admin server alone', async () => {
@@ -126,6 +148,22 @@ describe('decoy serve', () => {
       const url = new URL(base);
       url.pathname = `/${name}`;
       const port = await freePort();
+      // A data directory that cannot take the generated password: the start stops with one clear
+      // line, and no admin is created (whose password nobody would know).
+      const notADirectory = path.join(tempDir(), 'a-file');
+      writeFileSync(notADirectory, '');
+      const refused = await runDecoy(['serve', '--only', 'admin'], {
+        DECOY_DATA_DIR: path.join(notADirectory, 'data'),
+        DECOY_SECRET: randomBytes(24).toString('base64url'),
+        DECOY_DATABASE_URL: url.toString(),
+        DECOY_ADMIN_ADDR: `127.0.0.1:${port}`,
+      });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim()).toMatch(/^decoy: DECOY_DATA_DIR: cannot write the first super admin's password to \S+\/a-file\/data\/\S+ \(ENOTDIR\); set DECOY_ADMIN_PASSWORD/);
+      const users = new pg.Client({ connectionString: url.toString() });
+      await users.connect();
+      expect((await users.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(0);
+      await users.end();
       let signIn = 0;
       await runDecoy(
         ['serve', '--only', 'admin'],
