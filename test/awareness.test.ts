@@ -413,3 +413,42 @@ it("the page's own texts (quiz, button, result) are in the language of its conte
   const done = await fetch(page2, { method: 'POST', headers: { ...human, 'content-type': FORM }, body: 'done=1' });
   expect(await done.text()).toContain('Vielen Dank: Ihre Schulung ist abgeschlossen.');
 });
+
+it('a victim deleted between reading the awareness page and recording the visit gets the neutral 404, and nothing is recorded', async () => {
+  const a = await t.tenant();
+  const { id: templateId } = await awarenessTemplate(a.token);
+  const built = await buildCampaign(t, a, { groups: [[{ email: 'kim@example-corp.test', name: 'Kim' }]], type: 'hyperlink', scenario: { no_landing: true } });
+  await addAwareness(a.token, built.campaignId, templateId, { quiz: false });
+  const [mail] = await startAndDeliver(a.token, built.campaignId, 1);
+  const link = linkIn(String(mail.html), 'l')!;
+  const victimId = t.core.tracking.victimOf(link.split('/l/')[1])!;
+  const click = await fetch(link, { headers: human, redirect: 'manual' });
+  expect(click.status).toBe(302);
+  const page = `${base}${click.headers.get('location')}`;
+  const neutral = await (await fetch(`${base}/a/not-a-token`, { headers: human })).text();
+
+  // The page has read the victim and classifies the visit (which reads the client's scanner
+  // ranges) when the victim is deleted, as deleting its campaign would.
+  const ranges = t.core.scannerRanges;
+  const compiledFor = ranges.compiledFor.bind(ranges);
+  let deleted = false;
+  ranges.compiledFor = async (clientId) => {
+    if (clientId === a.clientId && !deleted) {
+      deleted = true;
+      await t.core.database.db.deleteFrom('victims').where('id', '=', victimId).execute();
+    }
+    return compiledFor(clientId);
+  };
+  try {
+    const res = await fetch(page, { headers: human });
+    expect(deleted).toBe(true);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe(neutral);
+  } finally {
+    ranges.compiledFor = compiledFor;
+  }
+  const events = await t.core.database.db.selectFrom('tracking_events').select('type').where('victim_id', '=', victimId).where('type', 'like', 'awareness%').execute();
+  expect(events).toEqual([]);
+  expect(await campaign(a.token, built.campaignId)).toMatchObject({ awareness_opened: 0 });
+  expect((await fetch(`${base}/robots.txt`)).status).toBe(200);
+});

@@ -380,10 +380,12 @@ export class AwarenessTrainingService {
     verdict: ReturnType<typeof classifyHit>,
     data: Record<string, unknown>,
   ): Promise<void> {
-    // On PostgreSQL tracking_events has no foreign keys (migration 012): hold the victim as its
-    // key would have, so that an event is never written for a victim deleted meanwhile.
-    if (this.deps.dialect === 'postgres' && !(await sql`select id from victims where id = ${victim.id} for key share`.execute(db)).rows.length)
-      throw new VictimGone(`awareness: victim ${victim.id} was deleted meanwhile`);
+    // A victim deleted since the page read it (its campaign, say): nothing is written, and the page
+    // answers as for an unknown token. On PostgreSQL tracking_events has no foreign keys (migration
+    // 012): the victim is held as its key would have held it. SQLite's foreign key would refuse the
+    // event instead, as an error.
+    const held = this.deps.dialect === 'postgres' ? sql`select id from victims where id = ${victim.id} for key share` : sql`select id from victims where id = ${victim.id}`;
+    if (!(await held.execute(db)).rows.length) throw new VictimGone(`awareness: victim ${victim.id} was deleted meanwhile`);
     await db
       .insertInto('tracking_events')
       .values({
