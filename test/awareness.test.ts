@@ -339,21 +339,32 @@ it("the awareness page fills the recipient's custom fields (escaped) and names, 
   expect(html).toMatch(/I have read this[\s\S]*<\/body>/);
 });
 
-it.skipIf(!usingPostgres())('a victim deleted while its awareness page is being answered gets the neutral 404, and nothing is recorded for it', async () => {
+/** A victim who succeeded and was sent to the awareness page (no quiz): the page, the victim, and the neutral 404's body. */
+async function atAwarenessPage(email: string) {
   const a = await t.tenant();
   const { id: templateId } = await awarenessTemplate(a.token);
-  const built = await buildCampaign(t, a, { groups: [[{ email: 'hal@example-corp.test', name: 'Hal' }]], type: 'hyperlink', scenario: { no_landing: true } });
+  const built = await buildCampaign(t, a, { groups: [[{ email, name: email.split('@')[0] }]], type: 'hyperlink', scenario: { no_landing: true } });
   await addAwareness(a.token, built.campaignId, templateId, { quiz: false });
   const [mail] = await startAndDeliver(a.token, built.campaignId, 1);
   const link = linkIn(String(mail.html), 'l')!;
   const victimId = t.core.tracking.victimOf(link.split('/l/')[1])!;
   const click = await fetch(link, { headers: human, redirect: 'manual' });
   expect(click.status).toBe(302);
-  const page = `${base}${click.headers.get('location')}`;
   const neutral = await fetch(`${base}/a/not-a-token`, { headers: human });
   expect(neutral.status).toBe(404);
-  const neutralBody = await neutral.text();
+  return { a, campaignId: built.campaignId, victimId, page: `${base}${click.headers.get('location')}`, neutralBody: await neutral.text() };
+}
 
+/** Nothing of the awareness was recorded for a deleted victim, and the server goes on. */
+async function expectNothingRecorded(token: string, campaignId: number, victimId: number) {
+  const events = await t.core.database.db.selectFrom('tracking_events').select('type').where('victim_id', '=', victimId).where('type', 'like', 'awareness%').execute();
+  expect(events).toEqual([]);
+  expect(await campaign(token, campaignId)).toMatchObject({ awareness_opened: 0 });
+  expect((await fetch(`${base}/robots.txt`)).status).toBe(200);
+}
+
+it.skipIf(!usingPostgres())('a victim deleted while its awareness page is being answered gets the neutral 404, and nothing is recorded for it', async () => {
+  const { a, campaignId, victimId, page, neutralBody } = await atAwarenessPage('hal@example-corp.test');
   // Someone deletes the victim (its campaign, say) while the page is being answered: the page has
   // read the victim, and waits for the deleting transaction before it writes the visit.
   const holder = await t.core.database.pool!.connect();
@@ -369,13 +380,10 @@ it.skipIf(!usingPostgres())('a victim deleted while its awareness page is being 
   } finally {
     holder.release();
   }
-  const db = t.core.database.db;
-  expect(await db.selectFrom('tracking_events').select('type').where('victim_id', '=', victimId).where('type', 'like', 'awareness%').execute()).toEqual([]);
-  expect(await campaign(a.token, built.campaignId)).toMatchObject({ awareness_opened: 0 });
-  // The server goes on, and the quiz form of the deleted victim is the same 404.
+  await expectNothingRecorded(a.token, campaignId, victimId);
+  // The quiz form of the deleted victim is the same 404.
   const post = await fetch(page, { method: 'POST', headers: { ...human, 'content-type': FORM }, body: 'done=1' });
   expect(post.status).toBe(404);
-  expect((await fetch(`${base}/robots.txt`)).status).toBe(200);
 });
 
 it("the page's own texts (quiz, button, result) are in the language of its content", async () => {
@@ -415,18 +423,7 @@ it("the page's own texts (quiz, button, result) are in the language of its conte
 });
 
 it('a victim deleted between reading the awareness page and recording the visit gets the neutral 404, and nothing is recorded', async () => {
-  const a = await t.tenant();
-  const { id: templateId } = await awarenessTemplate(a.token);
-  const built = await buildCampaign(t, a, { groups: [[{ email: 'kim@example-corp.test', name: 'Kim' }]], type: 'hyperlink', scenario: { no_landing: true } });
-  await addAwareness(a.token, built.campaignId, templateId, { quiz: false });
-  const [mail] = await startAndDeliver(a.token, built.campaignId, 1);
-  const link = linkIn(String(mail.html), 'l')!;
-  const victimId = t.core.tracking.victimOf(link.split('/l/')[1])!;
-  const click = await fetch(link, { headers: human, redirect: 'manual' });
-  expect(click.status).toBe(302);
-  const page = `${base}${click.headers.get('location')}`;
-  const neutral = await (await fetch(`${base}/a/not-a-token`, { headers: human })).text();
-
+  const { a, campaignId, victimId, page, neutralBody } = await atAwarenessPage('kim@example-corp.test');
   // The page has read the victim and classifies the visit (which reads the client's scanner
   // ranges) when the victim is deleted, as deleting its campaign would.
   const ranges = t.core.scannerRanges;
@@ -443,12 +440,9 @@ it('a victim deleted between reading the awareness page and recording the visit 
     const res = await fetch(page, { headers: human });
     expect(deleted).toBe(true);
     expect(res.status).toBe(404);
-    expect(await res.text()).toBe(neutral);
+    expect(await res.text()).toBe(neutralBody);
   } finally {
     ranges.compiledFor = compiledFor;
   }
-  const events = await t.core.database.db.selectFrom('tracking_events').select('type').where('victim_id', '=', victimId).where('type', 'like', 'awareness%').execute();
-  expect(events).toEqual([]);
-  expect(await campaign(a.token, built.campaignId)).toMatchObject({ awareness_opened: 0 });
-  expect((await fetch(`${base}/robots.txt`)).status).toBe(200);
+  await expectNothingRecorded(a.token, campaignId, victimId);
 });
