@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { PRIVATE_DIR, PRIVATE_FILE } from './private-files.ts';
 
 /** A configuration problem: the process stops with this one line and exit code 1. */
 export class ConfigError extends Error {}
@@ -123,8 +124,8 @@ function loadSecret(env: Env, dataDir: string, persist: boolean): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('base64url');
   if (persist) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, secret + '\n', { mode: 0o600 });
+    mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR });
+    writeFileSync(file, secret + '\n', { mode: PRIVATE_FILE });
   }
   return secret;
 }

@@ -11,6 +11,7 @@ import { buildTrackingServer } from './tracking/server.ts';
 import { wireSending } from './mail/outbox-worker.ts';
 import { wireReminders } from './mail/training-reminders.ts';
 import { parseSmtpUrl } from './mail/transport.ts';
+import { PRIVATE_DIR, PRIVATE_FILE } from './private-files.ts';
 
 export type Part = 'admin' | 'tracking' | 'worker';
 
@@ -104,9 +105,9 @@ export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
 function writePrivate(dir: string, name: string, text: string): string {
   const file = path.join(dir, name);
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
     rmSync(file, { force: true });
-    writeFileSync(file, `${text}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(file, `${text}\n`, { mode: PRIVATE_FILE, flag: 'wx' });
   } catch (err) {
     throw new ConfigError(`DECOY_DATA_DIR: cannot write the first super admin's password to ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); set DECOY_ADMIN_PASSWORD or make the directory writable`);
   }

@@ -68,7 +68,7 @@ describe('decoy serve', () => {
   /** A first start in `dir`: the password file the console names, its mode and text, and whether that password signs in. */
   async function firstStart(dir: string) {
     const [adminPort, trackingPort] = [await freePort(), await freePort()];
-    const out = { file: '', mode: 0, password: '', signIn: 0, robots: '', adminPort };
+    const out = { file: '', mode: 0, password: '', signIn: 0, robots: '', adminPort, modes: {} as Record<string, number> };
     const run = await runDecoy(
       ['serve'],
       { DECOY_DATA_DIR: dir, DECOY_ADMIN_ADDR: `127.0.0.1:${adminPort}`, DECOY_TRACKING_ADDR: `127.0.0.1:${trackingPort}` },
@@ -84,6 +84,13 @@ describe('decoy serve', () => {
         });
         out.signIn = res.status;
         out.robots = await (await fetch(`http://127.0.0.1:${trackingPort}/robots.txt`)).text();
+        // What the running server has on disk, with each entry's mode (the data directory as '.').
+        const walk = (rel: string) => {
+          const full = path.join(dir, rel);
+          out.modes[rel || '.'] = statSync(full).mode & 0o777;
+          if (statSync(full).isDirectory()) for (const name of readdirSync(full)) walk(path.join(rel, name));
+        };
+        walk('');
       },
     );
     expect(run.code === 0 || run.code === null).toBe(true);
@@ -103,6 +110,18 @@ describe('decoy serve', () => {
     expect(first.robots).toContain('Disallow: /');
     // Nothing else of it is left in the data directory.
     expect(readdirSync(dir).filter((n) => n.includes('admin-password'))).toEqual(['initial-admin-password']);
+  });
+
+  it('keeps what it writes in a new data directory to its own user (the database and its WAL, the secret), whatever the umask', async () => {
+    const dir = path.join(tempDir(), 'data');
+    // The usual umask, which leaves files readable by all unless their mode says otherwise.
+    const umask = process.umask(0o022);
+    const { modes } = await firstStart(dir).finally(() => process.umask(umask));
+    for (const name of ['decoy.db', 'decoy.db-wal', 'decoy.db-shm', 'secret', 'initial-admin-password']) expect([name, modes[name]]).toEqual([name, 0o600]);
+    expect(modes['.']).toBe(0o700);
+    // Every entry: nothing readable by the group or others.
+    expect(Object.entries(modes).filter(([, mode]) => mode & 0o077)).toEqual([]);
+    expect(Object.keys(modes).sort()).toEqual(['.', 'decoy.db', 'decoy.db-shm', 'decoy.db-wal', 'initial-admin-password', 'secret']);
   });
 
   it("replaces an older password file (a previous install's, readable by all) with a private one", async () => {

@@ -5,7 +5,7 @@
  * is deleted once applied, while hits keep coming; a journal file deleted under the running
  * process loses nothing.
  */
-import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -27,6 +27,17 @@ const host = hostname().replace(/[^A-Za-z0-9.-]/g, '_');
 
 /** A pid no process has (above Linux's pid_max). */
 const GONE_PID = 4_194_305;
+
+it("keeps the journal (people's addresses and user agents) to this user: its directory 0700, its file 0600", async () => {
+  const f = await trackingFixture(t, { victims: 1 });
+  const srv = await trackingServer(t);
+  expect((await srv.inject({ method: 'GET', url: `/o/${f.tokens[0]}.gif`, headers: { 'user-agent': BROWSER_UA } })).statusCode).toBe(200);
+  expect(statSync(dir()).mode & 0o777).toBe(0o700);
+  const files = readdirSync(dir()).filter((n) => n.includes(`-${process.pid}-`));
+  expect(files).toHaveLength(1);
+  expect(statSync(path.join(dir(), files[0])).mode & 0o777).toBe(0o600);
+  await srv.close();
+});
 
 it('applies a dead process journal from its watermark, each hit once, and deletes it', async () => {
   const f = await trackingFixture(t, { victims: 3 });

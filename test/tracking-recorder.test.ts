@@ -105,11 +105,11 @@ describe('recorder stores', () => {
       other = t.core.database.db.updateTable('victims').set({ opens: 100 }).where('id', '=', id).execute();
       // Wait until PostgreSQL shows it waiting for the lock.
       for (let i = 0; i < 500; i++) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'update "victims" set "opens"%'`.execute(t.core.database.db);
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = current_setting('application_name') and wait_event_type = 'Lock' and query like 'update "victims" set "opens"%'`.execute(t.core.database.db);
         if (rows[0].n > 0) break;
         await new Promise((r) => setTimeout(r, 10));
       }
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'update "victims" set "opens"%'`.execute(t.core.database.db);
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where application_name = current_setting('application_name') and wait_event_type = 'Lock' and query like 'update "victims" set "opens"%'`.execute(t.core.database.db);
       expect(rows[0].n).toBe(1);
       return plan(records);
     });

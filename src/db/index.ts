@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -18,6 +18,7 @@ import * as m010 from './migrations/010_frame_drafts.ts';
 import * as m011 from './migrations/011_tracking_journals.ts';
 import * as m012 from './migrations/012_tracking_write_path.ts';
 import * as m013 from './migrations/013_tracking_journal_lines.ts';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -50,9 +51,11 @@ export interface OpenOptions {
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: PRIVATE_DIR });
     let sqlite: SqliteDatabase.Database;
     try {
+      // A new database file is this user's only (SQLite gives its -wal and -shm files the database file's mode).
+      if (file !== ':memory:') closeSync(openSync(file, 'a', PRIVATE_FILE));
       sqlite = new SqliteDatabase(file);
     } catch (err) {
       throw new ConfigError(`DECOY_DATABASE_URL: cannot open SQLite file ${file}: ${(err as Error).message}`);

@@ -52,15 +52,28 @@ export interface CallOptions {
   remoteAddress?: string;
 }
 
+/**
+ * The app's connections carry its schema as their application_name, so that a test looking for
+ * one of its own backends in pg_stat_activity (test/helpers/pg.ts) never finds another file's.
+ */
+function withApplicationName(url: string, name: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', name);
+  return u.toString();
+}
+
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), 'decoy-test-'));
   const pgUrl = usingPostgres() ? process.env.DECOY_TEST_DATABASE_URL! : null;
-  const schema = pgUrl ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  // A run's schemas are dropped when the run ends (test/global-setup.ts); without its prefix
+  // (vitest started some other way), each app drops its own when closed.
+  const runPrefix = process.env.DECOY_TEST_SCHEMA_PREFIX;
+  const schema = pgUrl ? `${runPrefix ?? 't_'}${randomBytes(6).toString('hex')}` : undefined;
   const config = loadConfig(
     {
       DECOY_DATA_DIR: dir,
       DECOY_SECRET: 'test-secret-'.padEnd(40, 'x'),
-      DECOY_DATABASE_URL: pgUrl ?? `sqlite:${path.join(dir, 'decoy.db')}`,
+      DECOY_DATABASE_URL: pgUrl && schema ? withApplicationName(pgUrl, schema) : `sqlite:${path.join(dir, 'decoy.db')}`,
       DECOY_ADMIN_EMAIL: ADMIN_EMAIL,
       DECOY_ADMIN_PASSWORD: ADMIN_PASSWORD,
       DECOY_LOG_LEVEL: 'silent',
@@ -131,7 +144,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await sending.close();
       await app.close();
       await database.close();
-      if (pgUrl && schema) {
+      if (pgUrl && schema && !runPrefix) {
         const client = new pg.Client({ connectionString: pgUrl });
         await client.connect();
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

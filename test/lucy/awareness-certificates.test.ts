@@ -3,6 +3,8 @@
  * JPG), status 10 → 20, the zip download, `sendTo` over real SMTP, bad input and another tenant.
  * The people are trained through the awareness page's own code (a person's browser hitting it).
  */
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ATTACHED } from '../../src/core/reporting/certificates.ts';
@@ -74,6 +76,10 @@ async function download(token: string, id: number): Promise<Map<string, Buffer>>
   const res = await t.call('GET', `/api/awareness-certificates/download/${id}`, { token });
   expect(res.statusCode, res.body).toBe(200);
   expect(res.headers['content-type']).toMatch(/application\/zip/);
+  // The stored zip (people's names) and its directory are this user's only.
+  const stored = path.join(t.config.dataDir, 'certificates', `${id}.zip`);
+  expect(statSync(stored).mode & 0o777).toBe(0o600);
+  expect(statSync(path.dirname(stored)).mode & 0o777).toBe(0o700);
   return unzip(res.rawPayload);
 }
 

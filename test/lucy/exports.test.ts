@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE } from '../../src/core/reporting/export-types.ts';
@@ -37,6 +37,10 @@ async function generate(body: Record<string, unknown>, token = a.token): Promise
   expect(got.statusCode).toBe(200);
   const e = got.json().export;
   expect(e.status, e.error).toBe(20);
+  // The stored file (people's names, addresses, results) and its directory are this user's only.
+  const stored = path.join(t.config.dataDir, 'exports', `${e.id}.${e.extension}`);
+  expect(statSync(stored).mode & 0o777).toBe(0o600);
+  expect(statSync(path.dirname(stored)).mode & 0o777).toBe(0o700);
   const file = await t.call('GET', `/api/export/download/${e.id}`, { token });
   expect(file.statusCode, file.body).toBe(200);
   return { export: e, body: file.body, headers: file.headers };

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { now } from '../../src/db/index.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
@@ -42,6 +44,10 @@ async function report(body: Record<string, unknown>, campaignId = fx.campaignId,
   expect(got.statusCode).toBe(200);
   const r = got.json().report;
   expect(r.status, r.error).toBe(20);
+  // The stored file (names and results of people) and its directory are this user's only.
+  const stored = (await t.core.database.db.selectFrom('reports').select('file').where('id', '=', r.id).executeTakeFirstOrThrow()).file;
+  expect(statSync(path.join(t.config.dataDir, stored)).mode & 0o777).toBe(0o600);
+  expect(statSync(path.dirname(path.join(t.config.dataDir, stored))).mode & 0o777).toBe(0o700);
   const file = await t.call('GET', `/api/reports/${r.id}/download`, { token });
   expect(file.statusCode, file.body.slice(0, 200)).toBe(200);
   return { report: r, file: { body: file.body, raw: file.rawPayload, headers: file.headers } };

@@ -31,6 +31,7 @@ import type { ServiceDeps } from '../index.ts';
 import { awarenessForScenario } from '../training/awareness-training.ts';
 import { renderCertificate, type CertificateContent } from './certificates-render.ts';
 import { JobRunner, STALE_MS, failureText, heartbeat } from './jobs.ts';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../../private-files.ts';
 
 export type CertificateRow = Selectable<AwarenessCertificateTable>;
 
@@ -233,10 +234,10 @@ export class CertificateService {
       const keep = row.send_to !== '' && victims.length <= MAX_ATTACHED;
       const files: { name: string; content: Buffer }[] = [];
       const names = new Set<string>();
-      await mkdir(path.dirname(zipPath), { recursive: true });
+      await mkdir(path.dirname(zipPath), { recursive: true, mode: PRIVATE_DIR });
       const partial = `${zipPath}.${randomBytes(4).toString('hex')}.part`;
       const zip = new yazl.ZipFile();
-      const written = pipeline(zip.outputStream, createWriteStream(partial));
+      const written = pipeline(zip.outputStream, createWriteStream(partial, { mode: PRIVATE_FILE }));
       // A failure before the end must not leave the write unhandled.
       written.catch(() => {});
       const touch = heartbeat(() => this.db.updateTable('awareness_certificates').set({ updated_at: now() }).where('id', '=', row.id).execute());

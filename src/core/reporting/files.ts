@@ -8,6 +8,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../../private-files.ts';
 
 export type Cell = string | number | boolean | null | undefined;
 export type Row = Record<string, Cell>;
@@ -101,7 +102,7 @@ export async function writeTable(
   meta: Record<string, string>,
   progress?: Progress,
 ): Promise<FileResult> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_DIR });
   const part = `${file}.part`;
   let rows = 0;
   const counted = (p?: Progress): Progress => async (n) => {
@@ -112,9 +113,9 @@ export async function writeTable(
     if (extension === 'csv') {
       // The BOM lets spreadsheet programs read the file as UTF-8 (names with accents).
       const csv = stringify({ header: true, columns: [...src.columns], bom: true, record_delimiter: 'windows' });
-      await pipeline(Readable.from(csvChunks(src, counted(progress))), csv, createWriteStream(part));
+      await pipeline(Readable.from(csvChunks(src, counted(progress))), csv, createWriteStream(part, { mode: PRIVATE_FILE }));
     } else {
-      await pipeline(Readable.from(xmlChunks(src, meta, counted(progress))), createWriteStream(part));
+      await pipeline(Readable.from(xmlChunks(src, meta, counted(progress))), createWriteStream(part, { mode: PRIVATE_FILE }));
     }
     await rename(part, file);
   } catch (err) {
@@ -126,7 +127,7 @@ export async function writeTable(
 
 /** Writes a whole (small, bounded) file atomically. */
 export async function writeWhole(file: string, write: (part: string) => Promise<void>): Promise<number> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_DIR });
   const part = `${file}.part`;
   try {
     await write(part);

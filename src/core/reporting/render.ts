@@ -10,6 +10,7 @@ import { finished } from 'node:stream/promises';
 import PDFDocument from 'pdfkit';
 import type { Block, ReportDocument } from './report-content.ts';
 import { escapeHtml } from '../html.ts';
+import { PRIVATE_FILE } from '../../private-files.ts';
 export { escapeHtml };
 
 export const REPORT_TYPES = ['pdf', 'html', 'docx'] as const;
@@ -96,7 +97,7 @@ export async function writePdf(file: string, doc: ReportDocument, t: Typography)
   const fonts = pdfFonts(t.fontFamily);
   const size = t.fontSize;
   const pdf = new PDFDocument({ size: 'A4', margin: 50, info: { Title: doc.title, Creator: 'Decoy' } });
-  const out = createWriteStream(file);
+  const out = createWriteStream(file, { mode: PRIVATE_FILE });
   pdf.pipe(out);
   const left = pdf.page.margins.left;
   const width = pdf.page.width - pdf.page.margins.left - pdf.page.margins.right;
@@ -250,5 +251,5 @@ export async function writeDocx(file: string, doc: ReportDocument, t: Typography
     styles: { default: { document: { run: { font, size: half } } } },
     sections: [{ children }],
   });
-  await writeFile(file, await Packer.toBuffer(document));
+  await writeFile(file, await Packer.toBuffer(document), { mode: PRIVATE_FILE });
 }

@@ -19,6 +19,7 @@ import { writeWhole } from './files.ts';
 import { JobRunner, STALE_MS, failureText } from './jobs.ts';
 import { buildReport, type ReportSection } from './report-content.ts';
 import { REPORT_TYPES, renderHtml, writeDocx, writePdf, type ReportType } from './render.ts';
+import { PRIVATE_FILE } from '../../private-files.ts';
 
 export type ReportRow = Selectable<ReportTable>;
 
@@ -205,7 +206,7 @@ export class ReportService {
       const doc = await buildReport(this.db, campaign, options.template_name, { sections: options.sections, scenarios: options.scenarios });
       const typography = { fontSize: options.font_size, fontFamily: options.font_family };
       const size = await writeWhole(file, async (part) => {
-        if (type === 'html') await writeFile(part, renderHtml(doc, typography), 'utf8');
+        if (type === 'html') await writeFile(part, renderHtml(doc, typography), { encoding: 'utf8', mode: PRIVATE_FILE });
         else if (type === 'pdf') await writePdf(part, doc, typography);
         else await writeDocx(part, doc, typography);
       });

@@ -28,6 +28,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, u
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { HIT_FLAGS } from './hits.ts';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../../private-files.ts';
 
 /** What a line's flags say about the hit, besides its event row. */
 export const JOURNAL_FLAGS = HIT_FLAGS;
@@ -62,7 +63,7 @@ export class HitJournal {
     private readonly dir: string,
     private readonly fullBytes = JOURNAL_FULL_BYTES,
   ) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
     this.open();
   }
 
@@ -91,7 +92,7 @@ export class HitJournal {
 
   private open(): void {
     this.current = newJournalId();
-    this.descriptor = openSync(path.join(this.dir, `${this.current}.log`), 'a+', 0o600);
+    this.descriptor = openSync(path.join(this.dir, `${this.current}.log`), 'a+', PRIVATE_FILE);
     this.bytes = 0;
   }
 
