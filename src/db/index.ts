@@ -115,6 +115,12 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '013_tracking_journal_lines': m013,
 };
 
+/** PostgreSQL's undefined_table (42P01) and invalid_schema_name (3F000). */
+function isVanishedObject(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '42P01' || code === '3F000';
+}
+
 export async function migrate(database: Database): Promise<void> {
   const migrations: Record<string, Migration> = {};
   for (const [name, m] of Object.entries(MIGRATIONS)) migrations[name] = { up: (db) => m.up(db, database.dialect) };
@@ -124,7 +130,15 @@ export async function migrate(database: Database): Promise<void> {
     provider: { getMigrations: async () => migrations },
     ...(database.schema ? { migrationTableSchema: database.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Before it runs anything, Kysely's migrator looks for its own tables by listing every
+  // schema's tables and resolving each by name (PostgreSQL). A table or schema of someone else's
+  // that is renamed or dropped meanwhile (another application on the server, or a test file)
+  // fails that listing with "does not exist": nothing was migrated, and trying again is safe.
+  for (let attempt = 1; error && !results && attempt < 10 && isVanishedObject(error); attempt++) {
+    await new Promise((r) => setTimeout(r, 20 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
