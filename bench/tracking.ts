@@ -18,6 +18,7 @@
  *   DECOY_BENCH_DATABASE_URL=postgres://... node --import tsx bench/tracking.ts
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_VICTIMS=10000 BENCH_ONLY=a,b,c BENCH_ROUNDS=3 (defaults)
  *   DECOY_TRACKING_JOURNAL=auto|on|database|off (default auto); BENCH_THREADS=1 prints every thread's CPU per request
+ *   BENCH_KEEP=1 keeps the PostgreSQL schema afterwards (its name is printed), to look at its tables' statistics
  * The runs go in rounds of (a), (b), (c); each ratio is against the bare run of its round, and the
  * figure is the median of the rounds' ratios.
  * With PostgreSQL on this machine, the CPU its server processes used per hit is printed too.
@@ -298,7 +299,7 @@ async function main(): Promise<void> {
   } finally {
     bare.close();
     await database.close();
-    if (isPg && schema) {
+    if (isPg && schema && !process.env.BENCH_KEEP) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
