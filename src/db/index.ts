@@ -18,6 +18,7 @@ import * as m010 from './migrations/010_frame_drafts.ts';
 import * as m011 from './migrations/011_tracking_journals.ts';
 import * as m012 from './migrations/012_tracking_write_path.ts';
 import * as m013 from './migrations/013_tracking_journal_lines.ts';
+import * as m014 from './migrations/014_campaign_approval_request.ts';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -113,6 +114,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '011_tracking_journals': m011,
   '012_tracking_write_path': m012,
   '013_tracking_journal_lines': m013,
+  '014_campaign_approval_request': m014,
 };
 
 /** PostgreSQL's undefined_table (42P01) and invalid_schema_name (3F000). */

@@ -289,6 +289,8 @@ export interface CampaignTable {
   schedule: string;
   approved_by: number | null;
   approved_at: Timestamp | null;
+  /** Waiting for approval: what was asked, `start` | `resume` | `restart` (014); null otherwise. */
+  approval_request: Generated<string | null>;
   /** Distinct people among the victims, counted at launch (003); null before the first start. */
   recipients_count: Generated<number | null>;
 }

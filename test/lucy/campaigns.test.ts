@@ -376,12 +376,27 @@ describe('campaigns: status', () => {
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.message).toBe('status: only a campaign that is waiting_approval can be approved; this one is running');
 
-    // Stopping works while waiting, too; a restart waits again, with the approval cleared.
+    // Stopping works while waiting, too; a restart waits again, with the approval cleared and the
+    // start date kept until it is approved (a restart stopped before approval restarted nothing).
     await t.call('POST', `${url}/status`, { token, body: { status: 'stopped' } });
     const rewait = (await t.call('POST', `${url}/status`, { token, body: { status: 'restart' } })).json().campaign;
-    expect(rewait).toMatchObject({ status: 'waiting_approval', started_at: null, approved_by: null, approved_at: null });
+    expect(rewait).toMatchObject({ status: 'waiting_approval', started_at: a.started_at, approved_by: null, approved_at: null });
     const cancelled = (await t.call('POST', `${url}/status`, { token, body: { status: 'stopped' } })).json().campaign;
-    expect(cancelled.status).toBe('stopped');
+    expect(cancelled).toMatchObject({ status: 'stopped', started_at: a.started_at });
+
+    // A resume asked after the cancelled restart is approved as a resume, and a restart as a restart.
+    const events = async () => (await t.call('GET', `${url}/stats`, { token })).json().timeline.map((e: { event: string }) => e.event).filter((e: string) => /approved by/.test(e));
+    expect((await t.call('POST', `${url}/status`, { token, body: { status: 'running' } })).json().campaign.status).toBe('waiting_approval');
+    const resumed = (await t.call('POST', `${url}/approve`, { token: supervisor.token })).json().campaign;
+    expect(resumed).toMatchObject({ status: 'running', started_at: a.started_at });
+    await t.call('POST', `${url}/status`, { token, body: { status: 'stopped' } });
+    await t.call('POST', `${url}/status`, { token, body: { status: 'restart' } });
+    expect((await t.call('POST', `${url}/approve`, { token: supervisor.token })).json().campaign.status).toBe('running');
+    expect(await events()).toEqual([
+      `Campaign started, approved by ${supervisor.email}`,
+      `Campaign resumed, approved by ${supervisor.email}`,
+      `Campaign restarted, approved by ${supervisor.email}`,
+    ]);
   });
 });
 

@@ -309,8 +309,9 @@ export default async function campaignRoutes(app: FastifyInstance, core: Core) {
         summary: 'Run, stop or restart a campaign',
         description:
           'running: idle|stopped → running; stopped: running|waiting_approval → stopped; restart: stopped → running. ' +
-          'When the client requires approval, running and restart go to waiting_approval until POST /api/campaigns/:id/approve. ' +
-          'Any other change: 409. Starting needs at least one scenario and one recipient group.',
+          'When the client requires approval, running and restart go to waiting_approval until POST /api/campaigns/:id/approve, which then does what was asked (the dates stay until then). ' +
+          'Any other change: 409. Starting needs at least one scenario and one recipient group, a stop_date that has not passed, ' +
+          'and, for a sending window, time left in it when anyone still needs a send time (else 409, nothing changed).',
         params: idParams,
         body: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: [...STATUS_REQUESTS] } } },
         response: one,
@@ -324,7 +325,7 @@ export default async function campaignRoutes(app: FastifyInstance, core: Core) {
     {
       schema: {
         tags,
-        summary: 'Decoy extension: approve a campaign that waits for approval (supervisor or admin); it starts running',
+        summary: 'Decoy extension: approve a campaign that waits for approval (supervisor or admin); it starts, resumes or restarts running, as was asked',
         params: idParams,
         response: one,
       },
@@ -365,6 +366,7 @@ export default async function campaignRoutes(app: FastifyInstance, core: Core) {
       schema: {
         tags,
         summary: 'Add a recipient group to a campaign (and to every scenario of it)',
+        description: 'A running campaign sends to its people at once (409 if its sending window has no time left).',
         params: idParams,
         body: groupRefBody,
         response: oneGroup,

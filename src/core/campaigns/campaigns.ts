@@ -18,6 +18,7 @@
  * from it (scenarios, awareness, recipient groups: see `assertNotRunning`).
  */
 import { checkSchedule, type Schedule } from '../sending/schedule.ts';
+import { assertSchedulable } from '../sending/launch.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import { now } from '../../db/index.ts';
@@ -84,7 +85,8 @@ export interface CampaignStats {
   timeline: CampaignEvent[];
 }
 
-export type StartReason = 'start' | 'resume' | 'restart' | 'approved';
+/** `added`: a recipient group or a scenario was added to the running campaign (its new people get victims). */
+export type StartReason = 'start' | 'resume' | 'restart' | 'approved' | 'added';
 
 /** Where sending plugs in. Both run after the status change is committed. */
 export interface CampaignHooks {
@@ -111,10 +113,16 @@ export class CampaignService {
 
   constructor(private readonly deps: ServiceDeps) {
     this.db = deps.db;
-    this.scenarios = new ScenarioService(deps.db);
+    // People added to a running campaign (a group, or a scenario with its groups) are sent to at
+    // once, as at its start; a stopped or waiting one takes them in when it starts again.
+    const added = async (campaignId: number) => {
+      const row = await this.db.selectFrom('campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
+      if (row?.status === 'running') await this.hooks.onStarted(row, 'added');
+    };
+    this.scenarios = new ScenarioService(deps.db, added);
     this.awareness = new AwarenessService(deps.db);
     this.customFields = new CampaignCustomFieldService(deps.db);
-    this.recipientGroups = new CampaignRecipientGroups(deps.db);
+    this.recipientGroups = new CampaignRecipientGroups(deps.db, added);
   }
 
   async list(p: Principal, opts: CampaignListOptions): Promise<Campaign[]> {
@@ -205,6 +213,7 @@ export class CampaignService {
           stopped_at: null,
           approved_by: null,
           approved_at: null,
+          approval_request: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -303,7 +312,7 @@ export class CampaignService {
       }
       const t = now();
       if (request === 'stopped') {
-        await this.move(trx, campaign, from, { status: 'stopped', stopped_at: t });
+        await this.move(trx, campaign, from, { status: 'stopped', stopped_at: t, approval_request: null });
         await trx.updateTable('scenarios').set({ status: 'idle', stopped_at: t }).where('campaign_id', '=', campaign.id).where('status', '=', 'running').execute();
         const before = from === 'waiting_approval' ? ' before it was approved' : '';
         await recordEvent(trx, campaign, EVENT.stopped, `Campaign stopped by ${p.email}${before}`);
@@ -312,18 +321,14 @@ export class CampaignService {
 
       await assertStartable(trx, campaign);
       const restart = request === 'restart';
+      const reason: StartReason = restart ? 'restart' : from === 'stopped' ? 'resume' : 'start';
       const client = await trx.selectFrom('clients').select('require_approval').where('id', '=', campaign.client_id).executeTakeFirstOrThrow();
       if (client.require_approval === 1) {
-        // Nothing is sent until a supervisor approves; a restart starts over from then.
-        await this.move(trx, campaign, from, {
-          status: 'waiting_approval',
-          started_at: restart ? null : campaign.started_at,
-          approved_by: null,
-          approved_at: null,
-        });
+        // Nothing is sent until a supervisor approves, and the approval does what was asked (a
+        // restart starts over from then); until then the campaign keeps its dates.
+        await this.move(trx, campaign, from, { status: 'waiting_approval', approved_by: null, approved_at: null, approval_request: reason });
         return { row: await loadCampaign(trx, p, id), started: null, stopped: false };
       }
-      const reason: StartReason = restart ? 'restart' : from === 'stopped' ? 'resume' : 'start';
       await this.start(trx, campaign, from, restart, t);
       const verb = reason === 'start' ? 'started' : reason === 'resume' ? 'resumed' : 'restarted';
       await recordEvent(trx, campaign, EVENT.started, `Campaign ${verb} by ${p.email}`);
@@ -345,8 +350,12 @@ export class CampaignService {
       }
       await assertStartable(trx, campaign);
       const t = now();
-      await this.start(trx, campaign, 'waiting_approval', campaign.started_at === null, t, { approved_by: p.userId, approved_at: t });
-      await recordEvent(trx, campaign, EVENT.started, `Campaign started, approved by ${p.email}`);
+      // Rows from before migration 014 have no request: a campaign never started starts.
+      const request = campaign.approval_request ?? (campaign.started_at === null ? 'start' : 'resume');
+      const fresh = request === 'restart' || campaign.started_at === null;
+      await this.start(trx, campaign, 'waiting_approval', fresh, t, { approved_by: p.userId, approved_at: t, approval_request: null });
+      const verb = request === 'restart' ? 'restarted' : request === 'resume' ? 'resumed' : 'started';
+      await recordEvent(trx, campaign, EVENT.started, `Campaign ${verb}, approved by ${p.email}`);
       return loadCampaign(trx, p, id);
     });
     await this.hooks.onStarted(row, 'approved');
@@ -469,6 +478,11 @@ async function assertStartable(db: Executor, campaign: CampaignRow): Promise<voi
       .limit(1)
       .executeTakeFirst());
   if (!group) throw conflict('status: the campaign has no recipient group; add one before starting it');
+  const nowMs = Date.now();
+  if (campaign.stop_date && Date.parse(campaign.stop_date) <= nowMs) {
+    throw conflict(`stop_date: ${campaign.stop_date} has passed; change or clear it before starting the campaign`);
+  }
+  await assertSchedulable(db, campaign, 'before starting the campaign', nowMs);
 }
 
 const MAX_NAME = 255;

@@ -2,7 +2,8 @@
  * Which recipient groups a campaign and its scenarios send to. A group added to a campaign is
  * added to every scenario of it (Lucy: "recipients will be added to all scenarios in
  * campaign"), and to scenarios created later; removing it from the campaign removes it from
- * all of them. A group can also be added to one scenario only.
+ * all of them. A group can also be added to one scenario only. A group added to a running
+ * campaign is sent to at once (its people get victims as at the start).
  */
 import type { Kysely } from 'kysely';
 import type { Executor } from '../../db/index.ts';
@@ -10,13 +11,18 @@ import type { DB } from '../../db/schema.ts';
 import { conflict, notFound } from '../../errors.ts';
 import { assertCanRead, assertCanWrite, type Principal } from '../access/principal.ts';
 import { page, type ListOptions } from '../list.ts';
+import { assertSchedulable } from '../sending/launch.ts';
 import { EVENT, q, recordEvent } from './events.ts';
 import { inTransaction, loadCampaign, loadGroupForClient, loadScenario, type RecipientGroupRow } from './shared.ts';
 
 const SORT = ['id', 'name', 'usb_attack', 'created_at'];
 
 export class CampaignRecipientGroups {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    /** After a group is added (committed): a running campaign sends to its new people. */
+    private readonly added: (campaignId: number) => Promise<void> = async () => {},
+  ) {}
 
   async listForCampaign(p: Principal, campaignId: number, opts: ListOptions): Promise<RecipientGroupRow[]> {
     assertCanRead(p);
@@ -32,7 +38,7 @@ export class CampaignRecipientGroups {
 
   async addToCampaign(p: Principal, campaignId: number, groupId: number): Promise<RecipientGroupRow> {
     assertCanWrite(p);
-    return inTransaction(this.db, async (trx) => {
+    const added = await inTransaction(this.db, async (trx) => {
       const campaign = await loadCampaign(trx, p, campaignId);
       const group = await loadGroupForClient(trx, campaign.client_id, groupId);
       const already = await trx
@@ -44,9 +50,12 @@ export class CampaignRecipientGroups {
       if (already) throw conflict(`id: recipient group ${group.id} is already in this campaign`);
       await trx.insertInto('campaign_recipient_groups').values({ client_id: campaign.client_id, campaign_id: campaign.id, recipient_group_id: group.id }).execute();
       await addGroupToScenarios(trx, campaign, group.id);
+      if (campaign.status === 'running') await assertSchedulable(trx, campaign, 'before adding people to the running campaign');
       await recordEvent(trx, campaign, EVENT.groupAdded, `Recipient group ${q(group.name)} added`);
-      return group;
+      return { group, campaignId: campaign.id };
     });
+    await this.added(added.campaignId);
+    return added.group;
   }
 
   async removeFromCampaign(p: Principal, campaignId: number, groupId: number): Promise<void> {
@@ -89,7 +98,7 @@ export class CampaignRecipientGroups {
 
   async addToScenario(p: Principal, scenarioId: number, groupId: number): Promise<RecipientGroupRow> {
     assertCanWrite(p);
-    return inTransaction(this.db, async (trx) => {
+    const added = await inTransaction(this.db, async (trx) => {
       const scenario = await loadScenario(trx, p, scenarioId);
       const group = await loadGroupForClient(trx, scenario.client_id, groupId);
       const already = await trx
@@ -100,14 +109,18 @@ export class CampaignRecipientGroups {
         .executeTakeFirst();
       if (already) throw conflict(`id: recipient group ${group.id} is already in this scenario`);
       await trx.insertInto('scenario_recipient_groups').values({ client_id: scenario.client_id, scenario_id: scenario.id, recipient_group_id: group.id }).execute();
+      const campaign = await trx.selectFrom('campaigns').select(['id', 'client_id', 'status', 'schedule']).where('id', '=', scenario.campaign_id).executeTakeFirstOrThrow();
+      if (campaign.status === 'running') await assertSchedulable(trx, campaign, 'before adding people to the running campaign');
       await recordEvent(
         trx,
         { id: scenario.campaign_id, client_id: scenario.client_id },
         EVENT.groupAdded,
         `Recipient group ${q(group.name)} added to scenario ${q(scenario.name)}`,
       );
-      return group;
+      return { group, campaignId: scenario.campaign_id };
     });
+    await this.added(added.campaignId);
+    return added.group;
   }
 
   async removeFromScenario(p: Principal, scenarioId: number, groupId: number): Promise<void> {

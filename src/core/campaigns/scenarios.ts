@@ -19,6 +19,7 @@ import { conflict, notFound } from '../../errors.ts';
 import { assertCanRead, assertCanWrite, type Principal } from '../access/principal.ts';
 import { page, type ListOptions } from '../list.ts';
 import { scenarioCounters, type ScenarioCounters } from './counters.ts';
+import { assertSchedulable } from '../sending/launch.ts';
 import { EVENT, q, recordEvent } from './events.ts';
 import { assertNotRunning } from './recipient-groups.ts';
 import {
@@ -132,7 +133,11 @@ async function templateFacts(db: Executor, clientId: number, templateId: number,
 }
 
 export class ScenarioService {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    /** After a scenario is created (committed): a running campaign sends it to its people. */
+    private readonly added: (campaignId: number) => Promise<void> = async () => {},
+  ) {}
 
   async list(p: Principal, campaignId: number, opts: ListOptions): Promise<Scenario[]> {
     assertCanRead(p);
@@ -153,7 +158,7 @@ export class ScenarioService {
 
   async create(p: Principal, campaignId: number, input: ScenarioInput): Promise<Scenario> {
     assertCanWrite(p);
-    return inTransaction(this.db, async (trx) => {
+    const created = await inTransaction(this.db, async (trx) => {
       const campaign = await loadCampaign(trx, p, campaignId);
       const fields = await this.fields(trx, campaign, input);
       const t = now();
@@ -180,9 +185,14 @@ export class ScenarioService {
           .values(groups.map((g) => ({ client_id: campaign.client_id, scenario_id: row.id, recipient_group_id: g.recipient_group_id })))
           .execute();
       }
+      if (running) await assertSchedulable(trx, campaign, 'before adding a scenario to the running campaign');
       await recordEvent(trx, campaign, EVENT.scenarioAdded, `Attack scenario ${q(row.name)} added`);
-      return (await this.withCounters(trx, [row]))[0];
+      return row;
     });
+    if (created.status !== 'running') return (await this.withCounters(this.db, [created]))[0];
+    await this.added(created.campaign_id);
+    // Its victims exist now: the counters say so.
+    return (await this.withCounters(this.db, [(await this.db.selectFrom('scenarios').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow())]))[0];
   }
 
   async save(p: Principal, id: number, input: ScenarioInput): Promise<Scenario> {

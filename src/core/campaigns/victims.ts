@@ -6,6 +6,7 @@ import { assertCanRead, assertCanWrite, readScope, type Principal } from '../acc
 import { page, type ListOptions } from '../list.ts';
 import type { MessageKind, VictimRow } from '../sending/outbox.ts';
 import { bump } from '../stats/counters.ts';
+import { awarenessForScenario } from '../training/awareness-training.ts';
 import { loadCampaign, loadScenario } from './shared.ts';
 
 export type TrackingEventRow = Selectable<TrackingEventTable>;
@@ -79,22 +80,31 @@ export class VictimService {
     if (kind === 'awareness') {
       const awareness = await this.db.selectFrom('campaign_awareness').select('id').where('campaign_id', '=', victim.campaign_id).executeTakeFirst();
       if (!awareness) throw invalid('message_type: this campaign has no awareness');
+      // The campaign's awareness may be linked to other scenarios only: then there is nothing to send.
+      if (!(await awarenessForScenario(this.db, victim.campaign_id, victim.scenario_id))) {
+        throw invalid("message_type: none of this campaign's awareness applies to this victim's scenario");
+      }
     }
     const t = now();
     const cols = {
-      attack: { send: 'send_at', sent: 'submitted_at', counter: 'submitted' },
-      lure: { send: 'lure_send_at', sent: 'lure_submitted_at', counter: 'lure_submitted' },
-      awareness: { send: 'awareness_send_at', sent: 'awareness_submitted_at', counter: 'awareness_submitted' },
-    }[kind] as { send: keyof VictimRow; sent: keyof VictimRow; counter: 'submitted' | 'lure_submitted' | 'awareness_submitted' };
+      attack: { send: 'send_at', sent: 'submitted_at', counter: 'submitted', attempts: 'attempts' },
+      lure: { send: 'lure_send_at', sent: 'lure_submitted_at', counter: 'lure_submitted', attempts: 'lure_attempts' },
+      awareness: { send: 'awareness_send_at', sent: 'awareness_submitted_at', counter: 'awareness_submitted', attempts: 'awareness_attempts' },
+    }[kind] as { send: keyof VictimRow; sent: keyof VictimRow; counter: 'submitted' | 'lure_submitted' | 'awareness_submitted'; attempts: keyof VictimRow };
     await this.db.transaction().execute(async (trx) => {
+      // The row is locked first (PostgreSQL) and read again inside the transaction, so that two
+      // re-sends at once, or a send recorded meanwhile, move the counters back once, not twice.
+      await trx.updateTable('victims').set({ updated_at: t }).where('id', '=', victim.id).execute();
+      const current = await trx.selectFrom('victims').select([cols.sent, 'error']).where('id', '=', victim.id).executeTakeFirstOrThrow();
+      // A fresh start for this message: its attempts too, or the first temporary failure gives up at once.
       await trx
         .updateTable('victims')
-        .set({ [cols.send]: t, [cols.sent]: null, next_send_at: t, lease_until: null, error: 0, error_text: '', error_time: null, error_type: '', updated_at: t } as any)
+        .set({ [cols.send]: t, [cols.sent]: null, [cols.attempts]: 0, next_send_at: t, lease_until: null, error: 0, error_text: '', error_time: null, error_type: '', updated_at: t } as any)
         .where('id', '=', victim.id)
         .execute();
       const deltas: Record<string, number> = {};
-      if (victim[cols.sent]) deltas[cols.counter] = -1;
-      if (victim.error) deltas.errors = -1;
+      if ((current as Record<string, unknown>)[cols.sent]) deltas[cols.counter] = -1;
+      if (current.error) deltas.errors = -1;
       await bump(trx, { clientId: victim.client_id, campaignId: victim.campaign_id, scenarioId: victim.scenario_id }, deltas);
     });
   }

@@ -3,7 +3,8 @@ import type { Database, Executor } from '../../db/index.ts';
 import { now } from '../../db/index.ts';
 import { ensureCounterRows } from '../stats/counters.ts';
 import { EVENT, recordEvent } from '../campaigns/events.ts';
-import { parseSchedule, sendTimes } from './schedule.ts';
+import { conflict } from '../../errors.ts';
+import { allowedIntervals, parseSchedule, sendTimes } from './schedule.ts';
 
 /** Minutes: Lucy's `lure_delay` and `awareness_delay` are minutes in Decoy. */
 export const MINUTE = 60_000;
@@ -33,23 +34,7 @@ export async function createVictims(database: Database, campaignId: number, time
           sql<string>`${t}`.as('next_send_at'),
         ]
       : [];
-    const groupsOfScenario = trx
-      .selectFrom('scenario_recipient_groups')
-      .select(['scenario_id', 'recipient_group_id'])
-      .where('client_id', '=', campaign.client_id)
-      .union(
-        trx
-          .selectFrom('campaign_recipient_groups as cg')
-          .innerJoin('scenarios as s2', 's2.campaign_id', 'cg.campaign_id')
-          .select(['s2.id as scenario_id', 'cg.recipient_group_id'])
-          .where('cg.campaign_id', '=', campaignId),
-      );
-    const source = trx
-      .selectFrom('scenarios as s')
-      .innerJoin(groupsOfScenario.as('g'), 'g.scenario_id', 's.id')
-      .innerJoin('recipients as r', 'r.recipient_group_id', 'g.recipient_group_id')
-      .where('s.campaign_id', '=', campaignId)
-      .where('r.client_id', '=', campaign.client_id)
+    const source = audience(trx, campaignId, campaign.client_id)
       .select([
         's.client_id',
         's.campaign_id',
@@ -120,6 +105,66 @@ export async function createVictims(database: Database, campaignId: number, time
     .where('id', 'in', db.selectFrom('victims').select('recipient_id').where('campaign_id', '=', campaignId).where('recipient_id', 'is not', null) as any)
     .execute();
   return result;
+}
+
+/** The people a campaign sends to: (scenario, recipient) pairs from each scenario's own recipient groups and the campaign's. */
+function audience(trx: Executor, campaignId: number, clientId: number) {
+  const groupsOfScenario = trx
+    .selectFrom('scenario_recipient_groups')
+    .select(['scenario_id', 'recipient_group_id'])
+    .where('client_id', '=', clientId)
+    .union(
+      trx
+        .selectFrom('campaign_recipient_groups as cg')
+        .innerJoin('scenarios as s2', 's2.campaign_id', 'cg.campaign_id')
+        .select(['s2.id as scenario_id', 'cg.recipient_group_id'])
+        .where('cg.campaign_id', '=', campaignId),
+    );
+  return trx
+    .selectFrom('scenarios as s')
+    .innerJoin(groupsOfScenario.as('g'), 'g.scenario_id', 's.id')
+    .innerJoin('recipients as r', 'r.recipient_group_id', 'g.recipient_group_id')
+    .where('s.campaign_id', '=', campaignId)
+    .where('r.client_id', '=', clientId);
+}
+
+/**
+ * A window with no sending time left cannot schedule anyone: refused (409) when someone would need
+ * a send time now, and allowed otherwise (a campaign resumed after its window only to keep its
+ * links answering). `when` ends the message: what the caller should do it before.
+ */
+export async function assertSchedulable(trx: Executor, campaign: { id: number; client_id: number; schedule: string }, when: string, nowMs = Date.now()): Promise<void> {
+  const schedule = parseSchedule(campaign.schedule);
+  if (schedule.mode !== 'window') return;
+  const client = await trx.selectFrom('clients').select('timezone').where('id', '=', campaign.client_id).executeTakeFirst();
+  const left = allowedIntervals(schedule, client?.timezone || 'UTC', nowMs).reduce((n, [a, b]) => n + (b - a), 0);
+  if (left > 0 || !(await needsSendTimes(trx, campaign.id, campaign.client_id))) return;
+  const hours = schedule.business_days?.length || schedule.business_hours_start ? ', and its business days and hours leave none before then' : '';
+  throw conflict(`schedule: the sending window has no time left (it ends ${schedule.end}${hours}); change the schedule ${when}`);
+}
+
+/**
+ * Whether starting the campaign now would give anyone a send time: a victim not yet scheduled
+ * (nor sent), or a person of its groups who is not a victim yet.
+ */
+export async function needsSendTimes(trx: Executor, campaignId: number, clientId: number): Promise<boolean> {
+  const unscheduled = await trx
+    .selectFrom('victims')
+    .select('id')
+    .where('campaign_id', '=', campaignId)
+    .where('send_at', 'is', null)
+    .where('submitted_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  if (unscheduled) return true;
+  const newcomer = await audience(trx, campaignId, clientId)
+    .select('r.id')
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('victims as v').select('v.id').whereRef('v.scenario_id', '=', 's.id').whereRef('v.email', '=', 'r.email'))),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return newcomer !== undefined;
 }
 
 /**

@@ -60,7 +60,8 @@ export function nextSendAfter(v: VictimRow, sent: Set<MessageKind>): string | nu
 }
 
 /**
- * Claims due victims of running campaigns. The claim moves `next_send_at` to the end of the
+ * Claims due victims of running campaigns (not past their stop date, even before the sweep that
+ * stops such campaigns has run). The claim moves `next_send_at` to the end of the
  * lease, so no other worker sees the row until then; PostgreSQL skips rows another worker is
  * claiming at the same moment (FOR UPDATE SKIP LOCKED); SQLite serialises writers.
  */
@@ -72,7 +73,7 @@ export async function claimDue(database: Database, limit: number, leaseMs: numbe
     update victims set lease_until = ${lease}, next_send_at = ${lease}
     where id in (
       select v.id from victims v join campaigns c on c.id = v.campaign_id
-      where v.next_send_at <= ${nowIso} and c.status = 'running'
+      where v.next_send_at <= ${nowIso} and c.status = 'running' and (c.stop_date is null or c.stop_date > ${nowIso})
       order by v.next_send_at limit ${limit} ${lock}
     )
     returning *`.execute(database.db);
@@ -142,6 +143,8 @@ export async function recordOutcomes(database: Database, outcomes: Outcome[], op
         const col = kind === 'attack' ? 'attempts' : kind === 'lure' ? 'lure_attempts' : 'awareness_attempts';
         set[col] = (v[col] ?? 0) + 1;
       }
+      // A retry that went through: the reason of its earlier temporary failure no longer stands.
+      if (sent.size && !failed.length && !v.error && v.error_text) set.error_text = '';
       set.next_send_at = next;
       // The common case (one kind sent, nothing failed, nothing pending) is batched below.
       if (!failed.length && sent.size === 1 && next === null && !v.attempts && !v.lure_attempts && !v.awareness_attempts) {
