@@ -206,3 +206,26 @@ describe('re-sending', () => {
     expect((await t.call('POST', `/api/campaigns/victims/${w.id}/re-send/awareness`, { token: a.token })).statusCode).toBe(200);
   });
 });
+
+describe('listing victims', () => {
+  it("sorts by every column of Lucy's Victim resource, both ways, and names the columns when one is unknown", async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [people(3, 'sort-')] });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    const url = `/api/campaigns/${built.campaignId}/victims`;
+    const one = (await t.call('GET', url, { token: a.token })).json().victims[0] as Record<string, unknown>;
+    const columns = Object.keys(one).filter((k) => k !== 'links');
+    for (const c of columns) {
+      for (const sort of [c, `-${c}`]) {
+        const res = await t.call('GET', `${url}?sort=${sort}`, { token: a.token });
+        expect(res.statusCode, `${sort}: ${res.body}`).toBe(200);
+        expect(res.json().victims).toHaveLength(3);
+      }
+    }
+    const byPhone = (await t.call('GET', `${url}?sort=-phone`, { token: a.token })).json().victims.map((v: { phone: string }) => v.phone);
+    expect(byPhone).toEqual([...byPhone].sort().reverse());
+    const bad = await t.call('GET', `${url}?sort=links`, { token: a.token });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/^sort: unknown column "links"; one of id, email, /);
+  });
+});

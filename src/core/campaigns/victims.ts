@@ -11,9 +11,11 @@ import { loadCampaign, loadScenario } from './shared.ts';
 
 export type TrackingEventRow = Selectable<TrackingEventTable>;
 
+/** Every column of Lucy's Victim resource that is one column here (not `links`). */
 const VICTIM_SORT = [
   'id', 'email', 'name', 'submitted_at', 'opened_at', 'clicked_at', 'succeeded_at', 'reported_at', 'trained_at', 'clicks', 'error', 'error_time',
-  'scenario_id', 'country', 'os', 'browser',
+  'scenario_id', 'country', 'os', 'browser', 'recipient_id', 'campaign_id', 'lure_submitted_at', 'awareness_submitted_at', 'send_at', 'ip', 'proxy_ip',
+  'plugins', 'opens', 'submits', 'vulnerable', 'phone', 'staff_type', 'location', 'division', 'comment', 'link', 'average_quiz_score', 'error_text',
 ];
 const ERROR_SORT = ['id', 'email', 'name', 'error_time', 'error_type'];
 const EVENT_SORT = ['id', 'time', 'type', 'verdict'];
