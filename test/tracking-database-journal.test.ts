@@ -250,7 +250,7 @@ describe.skipIf(!usingPostgres())('PostgreSQL', () => {
       expect((await countersOf(t, g.scenarioId)).opened).toBe(2);
     } finally {
       await admin.end();
-      if ((await db().introspection.getTables()).some((x) => x.name === 'tracking_events_away')) await db().schema.alterTable('tracking_events_away').renameTo('tracking_events').execute();
+      if ((await t.tables()).some((x) => x.name === 'tracking_events_away')) await db().schema.alterTable('tracking_events_away').renameTo('tracking_events').execute();
     }
   }, 30_000);
 

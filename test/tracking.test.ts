@@ -35,7 +35,7 @@ const post = (url: string, form: Record<string, string>, headers: Record<string,
 /** Every text value of every row of every table: where a secret must not be. */
 async function dumpDatabase(): Promise<string> {
   const db = t.core.database.db;
-  const tables = await db.introspection.getTables();
+  const tables = await t.tables();
   const parts: string[] = [];
   for (const table of tables) {
     const rows = await db.selectFrom(table.name as never).selectAll().execute();

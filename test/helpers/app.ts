@@ -4,6 +4,7 @@
  * admin server driven through fastify's inject().
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { TableMetadata } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,12 @@ export interface TestApp {
   tenant(name?: string, role?: string): Promise<{ clientId: number; userId: number; token: string; email: string }>;
   /** Another user of an existing client. */
   user(clientId: number | null, role: string, extra?: Record<string, unknown>): Promise<{ userId: number; token: string; email: string }>;
+  /**
+   * The app's own tables. Kysely's introspection lists every schema's tables on PostgreSQL, and
+   * test files run side by side on one server: another file's table, renamed or dropped
+   * meanwhile, is not this app's to read.
+   */
+  tables(): Promise<TableMetadata[]>;
   close(): Promise<void>;
 }
 
@@ -127,10 +134,12 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     const u = await user(clientId, role);
     return { clientId, ...u };
   };
+  const tables = async () => (await database.db.introspection.getTables()).filter((x) => !schema || x.schema === schema);
   return {
     app,
     core,
     routes,
+    tables,
     sending,
     config,
     rootToken,

@@ -124,7 +124,7 @@ async function bodyFor(r: RouteInfo, url: string, ownerToken: string, ownerIds: 
 async function databaseSnapshot(clientId: number): Promise<Record<string, unknown[]>> {
   const db = t.core.database.db as any;
   const out: Record<string, unknown[]> = {};
-  for (const table of await t.core.database.db.introspection.getTables()) {
+  for (const table of await t.tables()) {
     const columns = table.columns.map((c) => c.name);
     if (!columns.includes('client_id')) continue;
     let q = db.selectFrom(table.name).selectAll().where('client_id', '=', clientId);
@@ -152,7 +152,7 @@ async function apiSnapshot(): Promise<Record<string, string>> {
 async function pointersIntoA(clientId: number): Promise<string[]> {
   const db = t.core.database.db as any;
   const out: string[] = [];
-  for (const table of await t.core.database.db.introspection.getTables()) {
+  for (const table of await t.tables()) {
     const columns = table.columns.map((c) => c.name);
     if (!columns.includes('client_id')) continue;
     for (const column of columns) {

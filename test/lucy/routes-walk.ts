@@ -297,7 +297,7 @@ const created = (res: LightMyRequestResponse): Record<string, any> | null => {
  */
 export async function dbInsert(t: TestApp, table: string, values: Record<string, unknown>): Promise<number> {
   const db = t.core.database.db;
-  const tables = await db.introspection.getTables();
+  const tables = await t.tables();
   const meta = tables.find((x) => x.name === table);
   if (!meta) throw new Error(`no table ${table}`);
   const stamp = new Date().toISOString();
@@ -477,7 +477,7 @@ export async function populateClient(t: TestApp, tag: string, clientId: number, 
   }
 
   // Anything else a route names by a table of the same name gets one bare row.
-  const tables = await db.introspection.getTables();
+  const tables = await t.tables();
   for (const r of t.routes) {
     for (const param of paramNames(r.url)) {
       const c = collectionOf(r.url, param);
