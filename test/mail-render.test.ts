@@ -112,6 +112,19 @@ describe('render', () => {
     expect(p.text).toBe(m.text);
   });
 
+  it('placeholders named like built-in object properties render empty, like any unknown variable', () => {
+    const compiled = compileMessage({
+      ...base,
+      subject: '{{constructor}}|{{__proto__}}|{{toString}}|{{firstname}}',
+      text: '{{hasOwnProperty}}|{{valueOf}}|{{firstname}}',
+      html: '<p>{{constructor}}{{firstname}}</p>',
+    });
+    const m = render(compiled, { to: { email: 'bob@example.com', name: 'Bob' }, vars: { firstname: 'Bob' } });
+    expect(m.subject).toBe('|||Bob');
+    expect(m.text).toBe('||Bob');
+    expect(m.html).toBe('<p>Bob</p>');
+  });
+
   it('adds the open pixel only when the scenario tracks opens, before </body> when the HTML has no {{pixel}}', () => {
     const pixelUrl = 'https://t.example/o/tok?a=1&b=2';
     const tag = '<img src="https://t.example/o/tok?a=1&amp;b=2" width="1" height="1"';

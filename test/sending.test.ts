@@ -205,6 +205,28 @@ describe('DKIM', () => {
     expect(sig).toMatch(/d=signed-sender\.test/);
     expect(sig).toMatch(/s=d2026/);
   });
+
+  it('an internationalised sender domain: signed with its key (stored as punycode), and a 7-bit Message-ID', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const a = await t.tenant();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const d = await t.call('PUT', '/api/domains', { token: a.token, body: { name: 'bücher-idn.test' } });
+    expect(d.statusCode, d.body).toBe(200);
+    expect(d.json().domain.name).toBe('xn--bcher-idn-q9a.test');
+    expect((await t.call('PUT', `/api/domains/${d.json().domain.id}/dkim`, { token: a.token, body: { selector: 'idn', private_key: pem } })).statusCode).toBe(200);
+
+    const built = await buildCampaign(t, a, { groups: [people(1, 'idn-')], scenario: { sender_email: 'it@Bücher-IDN.test', sender_name: 'IT' } });
+    const before = sink.messages.length;
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+    const [mail] = (await sink.waitFor(before + 1)).slice(before);
+    const messageId = mail.headerLines.find((h) => h.key === 'message-id')?.line ?? '';
+    expect(messageId).toMatch(/^Message-ID: <[^@\s]+@xn--bcher-idn-q9a\.test>$/i);
+    const sig = mail.headerLines.find((h) => h.key === 'dkim-signature')?.line ?? '';
+    expect(sig).toMatch(/d=xn--bcher-idn-q9a\.test/);
+    expect(sig).toMatch(/s=idn/);
+  });
 });
 
 describe('stop date', () => {

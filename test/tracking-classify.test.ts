@@ -129,12 +129,19 @@ describe('classifyHit: automated', () => {
     expect(classifyHit(hit({ ip: 'not-an-address', scannerRanges: ranges })).verdict).toBe('human');
   });
 
-  it('judges a report-button call only by method and prefetch: the button is a program acting for the person', () => {
-    expect(classifyHit(hit({ eventType: 'report', ua: 'python-requests/2.32.3', ip: '198.51.100.7', scannerRanges: ranges, msSinceSent: 10 }))).toMatchObject({
+  it('judges a report-button POST only by method and prefetch: the button is a program acting for the person', () => {
+    expect(classifyHit(hit({ eventType: 'report', method: 'POST', ua: 'python-requests/2.32.3', ip: '198.51.100.7', scannerRanges: ranges, msSinceSent: 10 }))).toMatchObject({
       verdict: 'human',
       reasons: [],
     });
     expect(classifyHit(hit({ eventType: 'report', method: 'HEAD' })).reasons).toEqual(['HEAD request']);
+  });
+
+  it('judges a GET of the report link like any other link: a scanner follows it like any other', () => {
+    const v = classifyHit(hit({ eventType: 'report', method: 'GET', ua: 'python-requests/2.32.3', ip: '198.51.100.7', scannerRanges: ranges }));
+    expect(v.verdict).toBe('automated');
+    expect(v.reasons.some((r) => r.startsWith('address in scanner range'))).toBe(true);
+    expect(classifyHit(hit({ eventType: 'report', method: 'GET', ua: '' })).reasons).toEqual(['no user agent']);
   });
 });
 

@@ -56,7 +56,7 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export function createHttpServer(
   config: Pick<Config, 'bodyLimit' | 'trustedProxies' | 'logLevel'>,
-  options: { logger?: boolean; fastPath?: FastPath } = {},
+  options: { logger?: boolean; fastPath?: FastPath; frameworkErrors?: FastifyServerOptions['frameworkErrors'] } = {},
 ): FastifyInstance {
   const loggerOptions: FastifyServerOptions['logger'] = options.logger === false
     ? false
@@ -76,6 +76,7 @@ export function createHttpServer(
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     return503OnClosing: true,
     ...(options.fastPath ? { serverFactory: serverWith(options.fastPath) } : {}),
+    ...(options.frameworkErrors ? { frameworkErrors: options.frameworkErrors } : {}),
   });
   const bodyAjv = makeAjv(false);
   const paramAjv = makeAjv(true);

@@ -119,14 +119,16 @@ export class MessageFactory {
     return {
       message,
       channel,
-      senderDomain: senderEmail.split('@')[1] || fullDomain || 'decoy.invalid',
+      // The sender's domain as compileMessage checked it: punycode, as domains are stored and
+      // as a Message-ID must be (7-bit).
+      senderDomain: message.idDomain || fullDomain || 'decoy.invalid',
       base,
       company: client?.name ?? '',
       customFieldNames,
       senderName,
       senderEmail,
       attachmentName,
-      dkim: await this.core.reference.dkimFor(victim.client_id, senderEmail.split('@')[1] ?? ''),
+      dkim: await this.core.reference.dkimFor(victim.client_id, message.idDomain),
     };
   }
 

@@ -364,7 +364,7 @@ function fill(segments: Segment[], values: Record<string, string>, html: boolean
   for (const s of segments) {
     if (typeof s === 'string') out += s;
     else {
-      const v = values[s.key];
+      const v = Object.hasOwn(values, s.key) ? values[s.key] : undefined;
       if (v) out += html && !s.markup ? escapeHtml(v) : v;
     }
   }

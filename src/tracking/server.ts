@@ -97,7 +97,13 @@ const PIXEL_LATIN1 = PIXEL_GIF.toString('latin1');
 
 export async function buildTrackingServer(core: Core, options: ServerOptions = {}): Promise<FastifyInstance> {
   let fast: FastPath = () => false;
-  const app = createHttpServer(core.config, { ...options, fastPath: (req, res) => fast(req, res) });
+  // A URL fastify refuses before routing (a broken percent-escape, a token longer than any of
+  // ours) is a link that does not exist: the neutral 404, not fastify's JSON.
+  const app = createHttpServer(core.config, {
+    ...options,
+    fastPath: (req, res) => fast(req, res),
+    frameworkErrors: (_err, _req, reply) => notFound(reply as unknown as Answer),
+  });
   const tracking = core.tracking;
   tracking.useScannerRanges(core.scannerRanges);
   let closing = false;
@@ -209,18 +215,27 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     if (victimId === null) return false;
     // A callback rather than a promise, and no closure of its own but this one: this runs tens of
     // thousands of times a second.
-    const reply = new RawAnswer(res);
     tracking.recorder.submit({ victimId, kind, method: 'GET', headers: req.headers, ip: peer, proxyIp: '', page: kind === 'click' }, (err, o) => {
-      if (o === undefined) fastFailed(reply, err);
-      else if (o.found && o.succeeds) withAwareness(o).then((done) => fastAnswer(reply, kind, token, done), (e: unknown) => fastFailed(reply, e));
-      else fastAnswer(reply, kind, token, o);
+      if (o === undefined) fastFailed(res, err);
+      else if (o.found && o.succeeds) withAwareness(o).then((done) => fastAnswer(res, kind, token, done), (e: unknown) => fastFailed(res, e));
+      else fastAnswer(res, kind, token, o);
     });
     return true;
   };
-  const fastAnswer = (reply: Answer, kind: 'open' | 'click', token: string, o: Outcome) => (kind === 'open' ? answerOpen(reply, o) : answerClick(reply, o, token));
-  const fastFailed = (reply: Answer, err: unknown) => {
+  /** Answers a fast-path hit; an answer that cannot be written (a header node refuses) becomes the neutral 404, and the process goes on. */
+  const fastAnswer = (res: ServerResponse, kind: 'open' | 'click', token: string, o: Outcome) => {
+    try {
+      if (kind === 'open') answerOpen(new RawAnswer(res), o);
+      else answerClick(new RawAnswer(res), o, token);
+    } catch (err) {
+      fastFailed(res, err);
+    }
+  };
+  const fastFailed = (res: ServerResponse, err: unknown) => {
     app.log.error({ err }, 'tracking request failed');
-    notFound(reply);
+    // A fresh answer: nothing of the one that failed (its Location, its type) goes with the 404.
+    if (!res.headersSent) notFound(new RawAnswer(res));
+    else res.destroy();
   };
 
   app.get('/robots.txt', async (_req, reply) => reply.headers(SECURITY_HEADERS).type('text/plain; charset=utf-8').send(ROBOTS_TXT));
@@ -282,7 +297,9 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
   app.setErrorHandler((err, req, reply) => {
     const status = (err as { statusCode?: number }).statusCode;
     if (!status || status >= 500) req.log.error({ err }, 'tracking request failed');
-    // Nothing about the failure reaches the client: the same neutral page, with the status of a client error.
+    // Nothing about the failure reaches the client: the same neutral page, with the status of a
+    // client error, and none of the headers the failed answer had set (a Location node refused).
+    for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
     return notFound(reply, status && status < 500 ? status : 404);
   });
   return app;

@@ -17,7 +17,7 @@ const scenarioProps = {
   sender_name: { type: 'string', maxLength: 255, description: 'default: the template’s sender in this language' },
   sender_email: { ...email, description: 'default: the template’s sender address in this language' },
   random_email: bool,
-  redirect_url: { type: 'string', maxLength: 2048 },
+  redirect_url: { type: 'string', maxLength: 2048, description: 'an http(s) URL where a victim goes after success; stored as it goes in a Location header (punycode host, percent-encoded path, no line breaks)' },
   collect_data: { type: 'string', enum: [...COLLECT_DATA], description: 'default: partial' },
   login_regexp: regexp,
   password_regexp: regexp,

@@ -106,7 +106,21 @@ export function emailList(field: string, value: string): string {
   return parts.join(', ');
 }
 
-/** An http(s) URL, or empty. */
+/**
+ * An http(s) URL as it goes in a Location header: the WHATWG serialisation (punycode host,
+ * percent-encoded path and query, tabs and line breaks gone), or null for anything else.
+ */
+export function webUrl(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return null;
+  }
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+}
+
+/** An http(s) URL, or empty; stored as webUrl serialises it, so that it can always be sent as typed. */
 export function optionalUrl(field: string, value: string): string {
   const v = value.trim();
   if (v === '') return '';
@@ -117,7 +131,7 @@ export function optionalUrl(field: string, value: string): string {
     throw invalid(`${field}: "${value}" is not a URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(`${field}: must be an http or https URL`);
-  return v;
+  return url.href;
 }
 
 /** Patterns are applied later to what victims type, in JavaScript; they must compile as such. */

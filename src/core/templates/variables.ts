@@ -119,7 +119,8 @@ export function compileTemplate(text: string, mode: RenderMode): (values: Variab
         out += p;
         continue;
       }
-      const v = values[p.key];
+      // Own values only: {{constructor}} is a placeholder like any other, not Object.prototype's.
+      const v = Object.hasOwn(values, p.key) ? values[p.key] : undefined;
       if (v === undefined) out += p.raw;
       else out += mode === 'html' && !p.markup ? escapeHtml(v) : v;
     }

@@ -90,10 +90,11 @@ export function classifyHit(input: HitInput): Verdict {
 
   const ua = header(input.headers, 'user-agent').trim();
   const agent = describeAgent(ua);
-  // A report comes from a "report phishing" button, itself a program acting on the person's
-  // behalf (often from the mail provider's servers): only the method and prefetch rules apply.
-  const isReport = input.eventType === 'report';
-  if (!isReport) {
+  // A report button POSTs: a program acting on the person's behalf (often from the mail
+  // provider's servers), so only the method and prefetch rules apply. A GET of the report link
+  // is a link like any other, and a scanner follows it like any other.
+  const reportButton = input.eventType === 'report' && method === 'POST';
+  if (!reportButton) {
     if (!ua) reasons.push('no user agent');
     else if (agent.imageProxy) {
       reasons.push(

@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { compileTemplate, setCustomValues, today, type VariableValues } from '../templates/variables.ts';
 import { passwordFieldsOf, type CollectData } from './submission.ts';
+import { webUrl } from '../campaigns/shared.ts';
 
 export const SCENARIO_CACHE_TTL_MS = 2000;
 /** An entry this many TTLs old is not answered while it reloads: the hit waits for the read (the database was unreachable meanwhile). */
@@ -152,7 +153,8 @@ export class ScenarioCache {
         collectData: (COLLECT.has(r.collect_data) ? r.collect_data : 'partial') as CollectData,
         loginRe: regexp(r.login_regexp),
         passwordRe: regexp(r.password_regexp),
-        redirectUrl: r.redirect_url,
+        // Rows stored before redirect_url was normalised on the way in hold it as typed.
+        redirectUrl: webUrl(r.redirect_url) ?? '',
         noLanding: r.no_landing === 1,
         senderName: r.sender_name,
         senderEmail: r.sender_email,

@@ -121,14 +121,38 @@ export function judgeSubmission(fields: FormFields, rules: SubmissionRules): Sub
   return { valid, data };
 }
 
-/** `type="password"` inputs of a landing page, by name (lower case). */
+/** A start tag `<input ...>`: quoted values may hold `>`. */
+const INPUT_TAG = /<input\b(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
+/** One attribute: its name (after whitespace or `/`), and a double-quoted, single-quoted or bare value. */
+const ATTRIBUTE = /[\s/]([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s/>]+)))?/g;
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/** Character references in an attribute value, as the browser reads them. */
+function decodeEntities(v: string): string {
+  return v.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));?/g, (whole, dec?: string, hex?: string, named?: string) => {
+    const code = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : undefined;
+    if (code !== undefined) return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    return NAMED_ENTITIES[named!.toLowerCase()] ?? whole;
+  });
+}
+
+/**
+ * `type="password"` inputs of a landing page, by name (lower case). Read as a browser reads the
+ * tag (quotes, `/` between attributes, character references), and where a browser would be
+ * lenient this errs on the side of hiding.
+ */
 export function passwordFieldsOf(html: string): Set<string> {
   const out = new Set<string>();
-  for (const m of html.matchAll(/<input\b[^>]*>/gi)) {
-    const tag = m[0];
-    if (!/\btype\s*=\s*["']?password\b/i.test(tag)) continue;
-    const name = /\bname\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(tag);
-    if (name) out.add((name[1] ?? name[2] ?? name[3]).toLowerCase());
+  for (const m of html.matchAll(INPUT_TAG)) {
+    const attributes = new Map<string, string>();
+    for (const a of m[0].slice(6, -1).matchAll(ATTRIBUTE)) {
+      const name = a[1].toLowerCase();
+      // The first of two attributes of one name is the one that counts.
+      if (!attributes.has(name)) attributes.set(name, decodeEntities(a[2] ?? a[3] ?? a[4] ?? ''));
+    }
+    if (attributes.get('type')?.trim().toLowerCase() !== 'password') continue;
+    const name = attributes.get('name');
+    if (name) out.add(name.toLowerCase());
   }
   return out;
 }
