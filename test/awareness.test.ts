@@ -280,6 +280,21 @@ it('a redirect_url still wins after success; a campaign without awareness shows 
   expect(await r2.text()).toContain('simulated phishing test');
 });
 
+it('with success by click and a landing page, the form post leads to the awareness page', async () => {
+  const a = await t.tenant();
+  const { id: templateId } = await awarenessTemplate(a.token);
+  const built = await buildCampaign(t, a, { groups: [[{ email: 'gus@example-corp.test', name: 'Gus' }]], type: 'data', scenario: { success_action: 'click' } });
+  await addAwareness(a.token, built.campaignId, templateId);
+  const [mail] = await startAndDeliver(a.token, built.campaignId, 1);
+  const link = linkIn(String(mail.html), 'l')!;
+  const page = await fetch(link, { headers: human });
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<form');
+  const posted = await fetch(link, { method: 'POST', headers: { ...human, 'content-type': FORM }, body: 'username=gus&password=x', redirect: 'manual' });
+  expect(posted.status).toBe(303);
+  expect(posted.headers.get('location')).toBe(`/a/${t.core.awarenessTraining.token(t.core.tracking.victimOf(link.split('/l/')[1])!)}`);
+});
+
 it('an awareness without a quiz is completed with its "I have read this" button', async () => {
   const a = await t.tenant();
   const { id: templateId } = await awarenessTemplate(a.token);

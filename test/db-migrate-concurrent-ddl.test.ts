@@ -1,8 +1,9 @@
 /**
  * PostgreSQL: migrating while someone else on the same server renames a table of theirs.
- * Kysely's migrator first lists every schema's tables and resolves each by name; a table renamed
- * meanwhile fails that listing ("relation ... does not exist") before anything is migrated, and
- * migrate() tries again instead of stopping the start.
+ * Kysely's migrator, left to itself, lists every schema's tables and resolves each by name; a
+ * table renamed meanwhile failed that listing ("relation ... does not exist"). migrate() gives
+ * it an introspection of its own schema only; and a table named like Kysely's own in another
+ * schema does not make it skip creating its own.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -11,13 +12,15 @@ import { migrate, openDatabase } from '../src/db/index.ts';
 import { usingPostgres } from './helpers/app.ts';
 
 describe.skipIf(!usingPostgres())('PostgreSQL', () => {
-  it("migrates while another schema's table is renamed ten times a second", async () => {
+  it("migrates while another schema's table is renamed ten times a second, next to another schema's Kysely tables", async () => {
     const url = process.env.DECOY_TEST_DATABASE_URL!;
     const prefix = process.env.DECOY_TEST_SCHEMA_PREFIX ?? 't_';
     const other = `${prefix}${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`CREATE SCHEMA "${other}"; CREATE TABLE "${other}".a (id serial primary key)`);
+    // Someone else's Kysely bookkeeping, in their schema.
+    await admin.query(`CREATE TABLE "${other}".kysely_migration (name varchar(255) primary key, timestamp varchar(255) not null); CREATE TABLE "${other}".kysely_migration_lock (id varchar(255) primary key, is_locked integer not null default 0)`);
     let stop = false;
     let renames = 0;
     const churn = (async () => {

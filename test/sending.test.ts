@@ -105,6 +105,21 @@ describe('running a campaign over SMTP', () => {
     sink.reject.delete('later@example-corp.test');
   });
 
+  it('a re-send of a delivered message goes out with a Message-ID of its own', async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [[{ email: 'twice@example-corp.test', name: 'Twice' }]] });
+    const before = sink.messages.length;
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+    const [victim] = (await t.call('GET', `/api/campaigns/${built.campaignId}/victims`, { token: a.token })).json().victims;
+    expect((await t.call('POST', `/api/campaigns/victims/${victim.id}/re-send/attack`, { token: a.token })).statusCode).toBe(200);
+    await drain(t);
+    const mails = (await sink.waitFor(before + 2)).slice(before);
+    const ids = mails.map((m) => m.headerLines.find((h) => h.key === 'message-id')?.line);
+    expect(ids.every((id) => /^Message-ID: <[^>]+>$/i.test(id ?? ''))).toBe(true);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
   it('sends nothing for a stopped campaign, and the lure first for a double barrel', async () => {
     const a = await t.tenant();
     const built = await buildCampaign(t, a, { groups: [people(3, 'db-')], scenario: { double_barrel: true, lure_delay: 0 } });

@@ -100,6 +100,7 @@ describe('generated files and headers', () => {
     expect(simulationFile('').name).toBe('document.pdf');
     expect(simulationFile('../../etc/passwd').name).toBe('.._.._etc_passwd');
     expect(contentDisposition('Rechnung "März".pdf')).toBe(`attachment; filename="Rechnung _M_rz_.pdf"; filename*=UTF-8''Rechnung%20%22M%C3%A4rz%22.pdf`);
+    expect(contentDisposition("Q1 (final) *draft* 'v2'.pdf")).toBe("attachment; filename=\"Q1 (final) *draft* 'v2'.pdf\"; filename*=UTF-8''Q1%20%28final%29%20%2Adraft%2A%20%27v2%27.pdf");
   });
 
   it('lets a landing page post to itself, and to the origin of the redirect that follows a successful post', () => {

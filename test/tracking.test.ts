@@ -131,6 +131,12 @@ describe('click and landing page', () => {
     expect((await get(`/l/${f.tokens[1]}`)).body).toBe('<p>Hallo First1</p>');
   });
 
+  it("falls back to the scenario's language when the person's has no landing page (a translation of the mail only)", async () => {
+    const f = await trackingFixture(t, { landing: { en: '<p>Hello {{firstname}}</p>', de: '  ' }, victimLanguages: { 1: 'de' } });
+    expect((await get(`/l/${f.tokens[0]}`)).body).toBe('<p>Hello First0</p>');
+    expect((await get(`/l/${f.tokens[1]}`)).body).toBe('<p>Hello First1</p>');
+  });
+
   it("fills the client's custom fields from the victim's values", async () => {
     const { clientId } = await t.tenant('Custom fields client');
     const db = t.core.database.db;

@@ -1,7 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type Migration, type Transaction } from 'kysely';
 import pg from 'pg';
 import { ConfigError, redact } from '../config.ts';
 import type { DB } from './schema.ts';
@@ -117,10 +117,32 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '014_campaign_approval_request': m014,
 };
 
-/** PostgreSQL's undefined_table (42P01) and invalid_schema_name (3F000). */
-function isVanishedObject(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '42P01' || code === '3F000';
+/**
+ * Kysely's migrator asks whether its tables exist by listing every schema's tables, with their
+ * columns, and resolving each by name (PostgreSQL): slow on a server with many schemas, wrong
+ * when another schema has a table of that name, and failing ("does not exist") when someone
+ * renames or drops a table of theirs meanwhile. It is given an introspection of this database's
+ * own schema instead (names only, from the catalogue, nothing resolved), and the same Kysely
+ * for everything else.
+ */
+function withOwnTablesIntrospection(db: Kysely<DB>, schema: string | undefined): Kysely<DB> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () => (await sql<{ name: string }>`select nspname as name from pg_namespace`.execute(db)).rows,
+    getTables: async () => {
+      const { rows } = await sql<{ name: string; schema: string }>`
+        select c.relname as name, n.nspname as schema from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind in ('r', 'p') and n.nspname = coalesce(${schema ?? null}::text, current_schema())`.execute(db);
+      return rows.map((r) => ({ ...r, isView: false, columns: [] }));
+    },
+    getMetadata: async () => ({ tables: await introspection.getTables() }),
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection;
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 export async function migrate(database: Database): Promise<void> {
@@ -128,19 +150,11 @@ export async function migrate(database: Database): Promise<void> {
   for (const [name, m] of Object.entries(MIGRATIONS)) migrations[name] = { up: (db) => m.up(db, database.dialect) };
   // With several schemas on one server (tests), Kysely must keep its bookkeeping in ours.
   const migrator = new Migrator({
-    db: database.db,
+    db: database.dialect === 'postgres' ? withOwnTablesIntrospection(database.db, database.schema) : database.db,
     provider: { getMigrations: async () => migrations },
     ...(database.schema ? { migrationTableSchema: database.schema } : {}),
   });
-  let { error, results } = await migrator.migrateToLatest();
-  // Before it runs anything, Kysely's migrator looks for its own tables by listing every
-  // schema's tables and resolving each by name (PostgreSQL). A table or schema of someone else's
-  // that is renamed or dropped meanwhile (another application on the server, or a test file)
-  // fails that listing with "does not exist": nothing was migrated, and trying again is safe.
-  for (let attempt = 1; error && !results && attempt < 10 && isVanishedObject(error); attempt++) {
-    await new Promise((r) => setTimeout(r, 20 * attempt));
-    ({ error, results } = await migrator.migrateToLatest());
-  }
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);

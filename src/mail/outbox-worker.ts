@@ -156,7 +156,10 @@ export class MessageFactory {
       company: c.company,
     };
     setCustomValues(vars, c.customFieldNames, victim.custom_fields);
-    const messageId = `<${this.core.tracking.tokens.token(victim.id, `m-${kind}`)}@${c.senderDomain}>`;
+    // The same across the retries of one message (its send time stays), a new one for a re-send
+    // (which sets a new send time): a mailbox that drops a Message-ID it has seen keeps it.
+    const sendAt = kind === 'attack' ? victim.send_at : kind === 'lure' ? victim.lure_send_at : victim.awareness_send_at;
+    const messageId = `<${this.core.tracking.tokens.token(victim.id, `m-${kind}-${sendAt ?? ''}`)}@${c.senderDomain}>`;
     const attachments =
       kind === 'attack' && c.attachmentName
         ? [{ filename: c.attachmentName.replace(/\.[a-z0-9]+$/i, '') + '.html', contentType: 'text/html; charset=utf-8', content: beaconDocument(urls.fileData) }]

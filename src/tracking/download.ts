@@ -41,7 +41,10 @@ export interface GeneratedFile {
 /** A safe file name for Content-Disposition (the name comes from a template). */
 export function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  // RFC 8187's attr-char leaves out ' ( ) * (which encodeURIComponent keeps): a browser reading
+  // filename* would otherwise stop at the first of them, or drop the parameter.
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 export function simulationFile(attachmentName: string): GeneratedFile {

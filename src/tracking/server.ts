@@ -253,7 +253,8 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     const o = await hit(req, 'submit', token, { page: true, fields });
     if (!o.found) return notFound(reply);
     // The answer depends only on the values, never on the verdict: a scanner sees what a person sees.
-    if (o.valid) return afterSuccess(reply, o, 303);
+    // With success by click the person succeeded on the way here: after the form, their awareness.
+    if (o.valid) return afterSuccess(reply, !o.succeeds && o.scenario.successAction === 'click' ? { ...o, awarenessPath: (await withAwareness({ ...o, succeeds: true })).awarenessPath } : o, 303);
     return landing(reply, o, token);
   });
 

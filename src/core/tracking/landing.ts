@@ -227,12 +227,20 @@ export class ScenarioCache {
   }
 }
 
-/** The content in the person's language, else the scenario's, else the default language's (or the first). */
+/**
+ * The content in the person's language, else the scenario's, else the default language's (or
+ * the first). A language whose landing page was left empty (a translation of the mail only)
+ * gives way to the next that has one, keeping its own attachment name (the file the person's
+ * mail named).
+ */
 export function contentFor(contents: TemplateContents | undefined, personLanguage: number | null, scenarioLanguage: number): LandingContent | null {
   if (!contents) return null;
-  return (
-    (personLanguage !== null ? contents.byLanguage.get(personLanguage) : undefined) ?? contents.byLanguage.get(scenarioLanguage) ?? contents.fallback
-  );
+  const own = personLanguage !== null ? contents.byLanguage.get(personLanguage) : undefined;
+  const first = own ?? contents.byLanguage.get(scenarioLanguage) ?? contents.fallback;
+  if (!first || first.hasLanding) return first;
+  const scenario = contents.byLanguage.get(scenarioLanguage);
+  const withLanding = own && scenario?.hasLanding ? scenario : contents.fallback?.hasLanding ? contents.fallback : null;
+  return withLanding ? { ...withLanding, attachmentName: first.attachmentName } : first;
 }
 
 /** The values a landing page can show: the person, the scenario's sender, and where the page's form and download link go. */
