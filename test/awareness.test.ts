@@ -354,6 +354,29 @@ it("the awareness page fills the recipient's custom fields (escaped) and names, 
   expect(html).toMatch(/I have read this[\s\S]*<\/body>/);
 });
 
+it('a scanner in a browser that clicks at once and follows the redirect to the awareness page is automated there too', async () => {
+  const a = await t.tenant();
+  const { id: templateId } = await awarenessTemplate(a.token);
+  const built = await buildCampaign(t, a, { groups: [[{ email: 'hal@example-corp.test', name: 'Hal' }]], type: 'hyperlink', scenario: { no_landing: true } });
+  await addAwareness(a.token, built.campaignId, templateId, { quiz: false });
+  const [mail] = await startAndDeliver(a.token, built.campaignId, 1);
+  const link = linkIn(String(mail.html), 'l')!;
+  const victimId = t.core.tracking.victimOf(link.split('/l/')[1])!;
+  // Delivered a moment ago: a click now is too fast for a person.
+  await t.core.database.db.updateTable('victims').set({ submitted_at: new Date(Date.now() - 200).toISOString() }).where('id', '=', victimId).execute();
+  const click = await fetch(link, { headers: human, redirect: 'manual' });
+  expect(click.status).toBe(302);
+  const page = await fetch(`${base}${click.headers.get('location')}`, { headers: human });
+  expect(page.status).toBe(200);
+  await t.core.tracking.settled();
+  const events = await t.core.database.db.selectFrom('tracking_events').select(['type', 'verdict', 'reasons']).where('victim_id', '=', victimId).orderBy('id').execute();
+  expect(events.map((e) => [e.type, e.verdict])).toEqual([['click', 'automated'], ['awareness_open', 'automated']]);
+  expect(events[1].reasons).toMatch(/ms after delivery/);
+  const v = await victimRow(victimId);
+  expect([v.clicked_at, v.succeeded_at, v.awareness_opened_at]).toEqual([null, null, null]);
+  expect(await campaign(a.token, built.campaignId)).toMatchObject({ awareness_opened: 0, succeeded: 0 });
+});
+
 /** A victim who succeeded and was sent to the awareness page (no quiz): the page, the victim, and the neutral 404's body. */
 async function atAwarenessPage(email: string) {
   const a = await t.tenant();

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +114,9 @@ describe('password inputs of a landing page', () => {
     ["single quotes and upper case", "<INPUT TYPE='PASSWORD' title='a > b' NAME='answer'>"],
     ['unquoted values and a slash', '<input/type=Password/name=answer>'],
     ['an entity in the name', '<input type="password" name="ans&#119;er">'],
+    ['no space after a closing quote', '<input id="p"name="answer"type="password">'],
+    ['a quote inside a bare value', "<input type=password name=answer title=don't>"],
+    ['autofilled as a one-time code', '<input type="text" inputmode="numeric" autocomplete="one-time-code" name="answer">'],
   ];
 
   it.each(pages)('never stores the value with collect_data full: %s', async (_label, input) => {
@@ -186,5 +190,36 @@ describe('placeholders named like built-in object properties', () => {
     const res = await raw('GET', `/l/${f.tokens[0]}`);
     expect(res.status).toBe(200);
     expect(res.body).toBe('<p>{{constructor}}|{{__proto__}}|{{toString}}|{{hasOwnProperty}}|First0</p>');
+  });
+});
+
+describe('a request that arrives while the server closes', () => {
+  it('gets the neutral page with a 503, not fastify JSON (a request pipelined behind one in flight)', async () => {
+    const f = await trackingFixture(t, { victims: 2 });
+    const closing = await trackingServer(t);
+    await closing.listen({ host: '127.0.0.1', port: 0 });
+    const sock = net.connect((closing.server.address() as AddressInfo).port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    let got = '';
+    sock.on('data', (d: Buffer) => (got += d.toString()));
+    const ended = new Promise((r) => sock.once('close', r));
+    // A form post in flight (half its body sent) while the server starts closing...
+    sock.write(`POST /l/${f.tokens[0]} HTTP/1.1\r\nHost: x\r\nUser-Agent: ${BROWSER_UA}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 13\r\n\r\nuser`);
+    await new Promise((r) => setTimeout(r, 100));
+    const closed = closing.close();
+    await new Promise((r) => setTimeout(r, 100));
+    // ...then the rest of it, and a click behind it on the same connection.
+    sock.write(`name=jane` + `GET /l/${f.tokens[1]} HTTP/1.1\r\nHost: x\r\nUser-Agent: ${BROWSER_UA}\r\n\r\n`);
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 3000))]);
+    sock.destroy();
+    await closed;
+    const answers = got.split(/(?=HTTP\/1\.1 )/);
+    expect(answers).toHaveLength(2);
+    expect(answers[0]).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answers[1]).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answers[1]).toMatch(/content-type: text\/html/i);
+    expect(answers[1]).not.toMatch(/json|Service Unavailable"/i);
+    const unknown = await raw('GET', '/l/unknown-token');
+    expect(answers[1].endsWith(unknown.body)).toBe(true);
   });
 });

@@ -41,7 +41,7 @@ function databaseUrlForChild(): string {
   return u.toString();
 }
 
-function startTracking(port: number, journal: string) {
+function startTracking(port: number, journal: string, extraEnv: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['bin/decoy.js', 'serve', '--only', 'tracking'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -52,6 +52,7 @@ function startTracking(port: number, journal: string) {
       DECOY_ADMIN_EMAIL: 'crash@decoy.test',
       DECOY_ADMIN_PASSWORD: 'a-long-enough-password',
       DECOY_TRACKING_JOURNAL: journal,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -149,3 +150,35 @@ it.each(modes)('keeps every hit answered with a 2xx when the tracking process is
   again.child.kill('SIGTERM');
   await stopped;
 }, 90_000);
+
+it('at DECOY_LOG_LEVEL=info, the request lines name the tracking paths without their tokens', async () => {
+  const port = await freePort();
+  const { child, ready, output } = startTracking(port, 'auto', { DECOY_LOG_LEVEL: 'info' });
+  await ready;
+  const token = f.tokens[0];
+  const awareness = t.core.awarenessTraining.token(f.victimIds[0]);
+  const ask = (method: string, p: string, body?: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path: p, headers: { 'user-agent': BROWSER_UA, ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  // Routed by fastify (the fast path logs nothing): a form post, a HEAD, the report link, a download, the awareness page, the portal.
+  expect(await ask('POST', `/l/${token}`, 'username=jane')).toBeLessThan(500);
+  expect(await ask('HEAD', `/l/${token}?x=1`)).toBeLessThan(500);
+  expect(await ask('GET', `/r/${token}`)).toBe(200);
+  expect(await ask('GET', `/d/${token}`)).toBeLessThan(500);
+  expect(await ask('GET', `/a/${awareness}`)).toBe(404);
+  expect(await ask('GET', `/learn/${token}`)).toBe(404);
+  const stopped = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await stopped;
+  const lines = output().split('\n').filter((l) => l.includes('"incoming request"'));
+  expect(lines.length).toBeGreaterThanOrEqual(5);
+  expect(lines.some((l) => l.includes('"url":"/l/<token>"'))).toBe(true);
+  expect(output()).not.toContain(token);
+  expect(output()).not.toContain(awareness);
+}, 60_000);

@@ -17,7 +17,8 @@ describe('masking', () => {
 
 describe('password-like field names', () => {
   it('catches passwords, PINs and one-time codes in several spellings and languages', () => {
-    for (const name of ['password', 'Passwort', 'passwd', 'user_pwd', 'pin', 'smsCode', 'otp', 'mfa_token', 'client_secret', 'cvv', 'kennwort', 'senha', 'contraseña']) {
+    for (const name of ['password', 'Passwort', 'passwd', 'user_pwd', 'pin', 'smsCode', 'otp', 'mfa_token', 'client_secret', 'cvv', 'kennwort', 'senha', 'contraseña',
+      'pincode', 'PINCode', 'smscode', 'verificationcode', 'securitycode', 'authcode', 'mfacode', 'tancode', 'cardcvv', 'cvc2', '2facode', 'userpin', 'pinnr']) {
       expect(isSecretName(name), name).toBe(true);
     }
     for (const name of ['username', 'email', 'login', 'first_name', 'department', 'shipping', 'opinion']) {
@@ -28,6 +29,20 @@ describe('password-like field names', () => {
   it('reads type="password" inputs from a landing page, whatever the quoting', () => {
     const html = `<input name="u"><input type="password" name="Geheim"><input name='w2' type='password'><input type=password name=x3>`;
     expect([...passwordFieldsOf(html)]).toEqual(['geheim', 'w2', 'x3']);
+  });
+
+  it('reads them as a browser does (and leniently too, hiding what either reading finds)', () => {
+    const cases: [string, string[]][] = [
+      ['<input id="p"name="p1"type="password">', ['p1']], // no space after a closing quote
+      ["<input type=password name=p2 title=don't>", ['p2']], // a quote inside a bare value
+      ['<input type=password name=p3/>', ['p3/', 'p3']], // the browser's name is "p3/"
+      ['<input/type=password/name=p4>', ['p4']],
+      ['<input type="text" autocomplete="one-time-code" name="c5"><input autocomplete="current-password" name="c6">', ['c5', 'c6']],
+      ['<input type="password" name="p7" type="text">', ['p7']], // the first of two attributes counts
+      ['<input type="text" name="u" type="password">', []],
+      ['<inputs type=password name=nope><input type="password"', []],
+    ];
+    for (const [html, names] of cases) expect([...passwordFieldsOf(html)], html).toEqual(names);
   });
 });
 

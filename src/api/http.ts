@@ -42,10 +42,17 @@ function serverWith(fast: FastPath): FastifyServerOptions['serverFactory'] {
   };
 }
 
-/** Strips the query string so that `?access_token=` never reaches a log line. */
-function logUrl(url: string): string {
+/** A tracking, awareness or learner portal token in a path: each is a key to one person's links. */
+const TOKEN_PATH = /^\/(o|l|d|f|r|a|learn)\/[^/]+/;
+
+/**
+ * A request's URL as it may go in a log line: no query string (`?access_token=`), and no token of
+ * the tracking server's paths (whoever reads the log could otherwise act as the person).
+ */
+export function logUrl(url: string): string {
   const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+  const p = q === -1 ? url : url.slice(0, q);
+  return p.replace(TOKEN_PATH, '/$1/<token>');
 }
 
 /**
@@ -56,7 +63,7 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export function createHttpServer(
   config: Pick<Config, 'bodyLimit' | 'trustedProxies' | 'logLevel'>,
-  options: { logger?: boolean; fastPath?: FastPath; frameworkErrors?: FastifyServerOptions['frameworkErrors'] } = {},
+  options: { logger?: boolean; fastPath?: FastPath; frameworkErrors?: FastifyServerOptions['frameworkErrors']; return503OnClosing?: boolean } = {},
 ): FastifyInstance {
   const loggerOptions: FastifyServerOptions['logger'] = options.logger === false
     ? false
@@ -74,7 +81,7 @@ export function createHttpServer(
     trustProxy: config.trustedProxies.length ? (address: string) => isTrustedProxy(address, config.trustedProxies) : false,
     ajv: undefined,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    return503OnClosing: true,
+    return503OnClosing: options.return503OnClosing ?? true,
     ...(options.fastPath ? { serverFactory: serverWith(options.fastPath) } : {}),
     ...(options.frameworkErrors ? { frameworkErrors: options.frameworkErrors } : {}),
   });

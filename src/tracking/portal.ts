@@ -34,7 +34,9 @@ export const PORTAL_CSP =
 
 const HTML = 'text/html; charset=utf-8';
 const ACTIONS: readonly FormAction[] = ['video', 'transcript', 'exercise', 'quiz', 'complete'];
-const ID = /^[1-9]\d{0,9}$/;
+const ID_PATTERN = /^[1-9]\d{0,9}$/;
+/** An id as the database holds them: a positive 32-bit integer (PostgreSQL refuses a larger one in a query). */
+const ID = { test: (v: string) => ID_PATTERN.test(v) && Number(v) <= 2_147_483_647 };
 
 interface TokenParams {
   token: string;

@@ -103,15 +103,24 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     ...options,
     fastPath: (req, res) => fast(req, res),
     frameworkErrors: (_err, _req, reply) => notFound(reply as unknown as Answer),
+    // While it closes, the neutral page (with a 503) rather than fastify's JSON: below.
+    return503OnClosing: false,
   });
   const tracking = core.tracking;
   tracking.useScannerRanges(core.scannerRanges);
   let closing = false;
 
-  // Hits queued when the server closes are written before the database goes away.
+  // Hits queued when the server closes are written before the database goes away; what arrives
+  // once it is closing (on a connection kept alive) gets the neutral page with a 503.
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onClose', async () => {
     closing = true;
     await tracking.close();
+  });
+  app.addHook('onRequest', async (_req, reply) => {
+    if (closing) return notFound(reply as unknown as Answer, 503);
   });
 
   // Bodies: forms (and lenient JSON for report buttons), parsed by the route; nothing else is a body parser here.

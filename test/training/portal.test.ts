@@ -243,6 +243,11 @@ describe('lessons', () => {
     expect(forged.statusCode).toBe(404);
     // A's attempt seen through B's link (B's own lesson id): not there.
     expect((await get(`${linkB.path}/lessons/${B.lessonId}/attempts/${form.attempt}`)).statusCode).toBe(404);
+    // Ids past what the database holds (PostgreSQL would refuse them in the query): not there either.
+    for (const id of ['2147483648', '9999999999']) {
+      expect((await get(`${linkA.path}/lessons/${A.lessonId}/attempts/${id}`)).statusCode, id).toBe(404);
+      expect((await get(`${linkA.path}/lessons/${id}`)).statusCode, id).toBe(404);
+    }
     // A lesson of the client that is in none of the learner's paths or assignments.
     const { insertLesson } = await import('./portal-fixture.ts');
     const stray = await insertLesson(t, a.clientId, { name: 'Not assigned', quiz: JSON.stringify(QUIZ) });

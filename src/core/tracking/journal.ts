@@ -24,7 +24,7 @@
  * power cut) is the last one and is ignored.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { HIT_FLAGS } from './hits.ts';
@@ -58,6 +58,8 @@ export class HitJournal {
   private current = '';
   /** The file was found deleted (checkFile): no more hits go to it. */
   private deleted = false;
+  /** A failed write left part of a batch at the end that could not be cut off: no more hits go to it. */
+  private torn = false;
 
   constructor(
     private readonly dir: string,
@@ -96,17 +98,33 @@ export class HitJournal {
     this.bytes = 0;
   }
 
-  /** Appends lines (each ending in a newline) in one write. */
+  /**
+   * Appends lines (each ending in a newline) in one write. All or nothing: when a write fails
+   * part-way (a full disk), what it left is cut off again, so that the file holds exactly the
+   * batches that succeeded and the next batch starts where `size` says; if even that fails, the
+   * journal is full (takes no more hits) and the next batch goes to a new file.
+   */
   append(text: string): void {
     const buf = Buffer.from(text);
     let off = 0;
-    while (off < buf.length) off += writeSync(this.descriptor, buf, off);
+    try {
+      while (off < buf.length) off += writeSync(this.descriptor, buf, off);
+    } catch (err) {
+      if (off > 0) {
+        try {
+          ftruncateSync(this.descriptor, this.bytes);
+        } catch {
+          this.torn = true;
+        }
+      }
+      throw err;
+    }
     this.bytes += buf.length;
   }
 
-  /** Takes no more hits: it reached its size, or its file was deleted. */
+  /** Takes no more hits: it reached its size, its file was deleted, or its end is torn. */
   get full(): boolean {
-    return this.bytes >= this.fullBytes || this.deleted;
+    return this.bytes >= this.fullBytes || this.deleted || this.torn;
   }
 
   /**

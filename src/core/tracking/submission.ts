@@ -4,9 +4,10 @@
  * - `partial`: field names and masked values (`j***@e***.com`, `A***`);
  * - `full`: field names and values.
  * Password-like fields are never stored in any mode, neither value nor hash: only that one was
- * present. A field is password-like when the landing page declares it `type="password"`, or
- * when its name says so (password, passwd, pwd, pin, secret, otp, token, code, ... in several
- * languages). The list errs on the side of hiding: a `zip_code` is hidden too.
+ * present. A field is password-like when the landing page declares it `type="password"` (or
+ * autofilled as a password or one-time code), or when its name says so (password, passwd, pwd,
+ * pin, secret, otp, token, code, cvv, ... in several languages, alone or joined to other words:
+ * `pincode`, `smsCode`). The list errs on the side of hiding: a `zip_code` is hidden too.
  *
  * `login_regexp` / `password_regexp` decide whether the post is valid (an empty regexp matches
  * anything). The values are tested in memory and dropped.
@@ -25,8 +26,8 @@ export const MAX_VALUE = 1000;
  */
 export const MAX_TESTED = 256;
 
-/** Anywhere in the name. */
-const SECRET_PART = /pass|pwd|secret|otp|token|kennwort|senha|contrase|wachtwoord|haslo|hasło|salasana|losen|lösen/i;
+/** Anywhere in the name (`pincode`, `smsCode`, `verificationcode`, `cardcvv`, `cvc2`, `2facode`). */
+const SECRET_PART = /pass|pwd|secret|otp|token|code|cvv|cvc|mfa|2fa|totp|kennwort|senha|contrase|wachtwoord|haslo|hasło|salasana|losen|lösen/i;
 /** As a whole word of the name (`user_pin`, `smsCode`, `cvv`). */
 const SECRET_WORDS = new Set(['pin', 'code', 'cvv', 'cvc', 'csc', 'cvv2', 'tan', 'mfa', '2fa', 'totp', 'pw', 'sms', 'auth', 'key', 'mdp', 'pw1', 'pw2', 'credential', 'credentials']);
 
@@ -41,7 +42,8 @@ function words(name: string): string[] {
 /** Whether a field name looks like a password, PIN or one-time code. */
 export function isSecretName(name: string): boolean {
   if (SECRET_PART.test(name)) return true;
-  return words(name).some((w) => SECRET_WORDS.has(w));
+  // A PIN, alone or joined to another word (`userpin`, `pinnr`).
+  return words(name).some((w) => SECRET_WORDS.has(w) || w.startsWith('pin') || w.endsWith('pin'));
 }
 
 /** Among secret fields, the one password_regexp is tested against (else the first secret field). */
@@ -121,10 +123,6 @@ export function judgeSubmission(fields: FormFields, rules: SubmissionRules): Sub
   return { valid, data };
 }
 
-/** A start tag `<input ...>`: quoted values may hold `>`. */
-const INPUT_TAG = /<input\b(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
-/** One attribute: its name (after whitespace or `/`), and a double-quoted, single-quoted or bare value. */
-const ATTRIBUTE = /[\s/]([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s/>]+)))?/g;
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
 /** Character references in an attribute value, as the browser reads them. */
@@ -136,23 +134,77 @@ function decodeEntities(v: string): string {
   });
 }
 
+const SPACE = /[\t\n\f\r ]/;
+type Attributes = [name: string, value: string][];
+
 /**
- * `type="password"` inputs of a landing page, by name (lower case). Read as a browser reads the
- * tag (quotes, `/` between attributes, character references), and where a browser would be
- * lenient this errs on the side of hiding.
+ * The attributes of the start tag whose name ends at `i`, as HTML's tokenizer reads them: a new
+ * attribute may follow a closing quote directly, an unquoted value runs to whitespace or `>`
+ * (`/` and quotes included), a `/` between attributes is nothing. Returns them with the index
+ * after the tag's `>` (or the end of the text).
+ */
+function startTagAttributes(html: string, i: number): { attributes: Attributes; end: number } {
+  const attributes: Attributes = [];
+  const n = html.length;
+  while (i < n) {
+    // Before an attribute's name.
+    while (i < n && (SPACE.test(html[i]) || html[i] === '/')) i++;
+    if (i >= n || html[i] === '>') break;
+    let name = html[i++]; // a leading '=' is part of the name
+    while (i < n && !SPACE.test(html[i]) && html[i] !== '/' && html[i] !== '>' && html[i] !== '=') name += html[i++];
+    while (i < n && SPACE.test(html[i])) i++;
+    let value = '';
+    if (html[i] === '=') {
+      i++;
+      while (i < n && SPACE.test(html[i])) i++;
+      const q = html[i];
+      if (q === '"' || q === "'") {
+        const close = html.indexOf(q, i + 1);
+        const stop = close === -1 ? n : close;
+        value = html.slice(i + 1, stop);
+        i = stop + 1;
+      } else {
+        const from = i;
+        while (i < n && !SPACE.test(html[i]) && html[i] !== '>') i++;
+        value = html.slice(from, i);
+      }
+    }
+    attributes.push([name.toLowerCase(), decodeEntities(value)]);
+  }
+  return { attributes, end: Math.min(i + 1, n) };
+}
+
+/** The same tag read leniently: `/` ends an unquoted value and separates attributes (`<input/type=password/name=pin>`). */
+const LENIENT_ATTRIBUTE = /[\s/"']([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s/>"']+)))?/g;
+function lenientAttributes(tag: string): Attributes {
+  return [...tag.matchAll(LENIENT_ATTRIBUTE)].map((a) => [a[1].toLowerCase(), decodeEntities(a[2] ?? a[3] ?? a[4] ?? '')]);
+}
+
+/** What marks an input as a secret besides its type: the browser's password and one-time-code autofill. */
+const SECRET_AUTOCOMPLETE = /\b(?:current-password|new-password|one-time-code)\b/i;
+
+function secretInput(attributes: Attributes): string | null {
+  const first = (name: string) => attributes.find((a) => a[0] === name)?.[1];
+  const type = first('type')?.trim().toLowerCase();
+  if (type !== 'password' && !SECRET_AUTOCOMPLETE.test(first('autocomplete') ?? '')) return null;
+  return first('name') || null;
+}
+
+/**
+ * Secret inputs of a landing page, by name (lower case): `type="password"`, or autofilled as a
+ * password or one-time code. Each `<input>` is read twice, as HTML's tokenizer reads it and
+ * leniently, and a name either reading finds is hidden: where the two differ, this errs on the
+ * side of hiding.
  */
 export function passwordFieldsOf(html: string): Set<string> {
   const out = new Set<string>();
-  for (const m of html.matchAll(INPUT_TAG)) {
-    const attributes = new Map<string, string>();
-    for (const a of m[0].slice(6, -1).matchAll(ATTRIBUTE)) {
-      const name = a[1].toLowerCase();
-      // The first of two attributes of one name is the one that counts.
-      if (!attributes.has(name)) attributes.set(name, decodeEntities(a[2] ?? a[3] ?? a[4] ?? ''));
+  for (const m of html.matchAll(/<input(?=[\s/>])/gi)) {
+    const from = m.index + m[0].length;
+    const { attributes, end } = startTagAttributes(html, from);
+    for (const reading of [attributes, lenientAttributes(html.slice(from - 1, end))]) {
+      const name = secretInput(reading);
+      if (name) out.add(name.toLowerCase());
     }
-    if (attributes.get('type')?.trim().toLowerCase() !== 'password') continue;
-    const name = attributes.get('name');
-    if (name) out.add(name.toLowerCase());
   }
   return out;
 }

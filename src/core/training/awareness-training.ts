@@ -72,6 +72,8 @@ interface VictimFacts {
   division: string;
   custom_fields: string;
   awareness_submitted_at: string | null;
+  /** The attack mail's delivery. */
+  submitted_at: string | null;
   awareness_opened_at: string | null;
   trained_at: string | null;
   average_quiz_score: number | null;
@@ -245,7 +247,10 @@ export class AwarenessTrainingService {
     const loaded = await this.load(token);
     if (!loaded) return null;
     const { victim } = loaded;
-    const sentAt = victim.awareness_submitted_at ? Date.parse(victim.awareness_submitted_at) : NaN;
+    // Timed from the awareness mail, else (the page reached by the redirect after a success) from
+    // the attack mail: a scanner that clicked at once and followed the redirect is as fast here.
+    const since = victim.awareness_submitted_at ?? victim.submitted_at;
+    const sentAt = since ? Date.parse(since) : NaN;
     const t = now();
     const verdict = await this.verdict(victim, req, 'landing', Number.isFinite(sentAt) ? Date.parse(t) - sentAt : null);
     const recorded = await recordedUnlessGone(this.db.transaction().execute(async (trx) => {
@@ -418,7 +423,7 @@ export class AwarenessTrainingService {
       .innerJoin('clients as cl', 'cl.id', 'v.client_id')
       .select([
         'v.id', 'v.client_id', 'v.campaign_id', 'v.scenario_id', 'v.language_id', 'v.email', 'v.name', 'v.firstname', 'v.lastname', 'v.phone',
-        'v.staff_type', 'v.location', 'v.division', 'v.custom_fields', 'v.awareness_submitted_at', 'v.awareness_opened_at', 'v.trained_at',
+        'v.staff_type', 'v.location', 'v.division', 'v.custom_fields', 'v.awareness_submitted_at', 'v.submitted_at', 'v.awareness_opened_at', 'v.trained_at',
         'v.average_quiz_score', 's.language_id as scenario_language_id', 'cl.name as company',
       ])
       .where('v.id', '=', id)
