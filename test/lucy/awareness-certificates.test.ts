@@ -109,6 +109,8 @@ beforeAll(async () => {
   expect(aw.statusCode, aw.body).toBe(200);
   await setStatus(t, a.token, campaignId, 'running');
   await drain(t);
+  // Delivered ten minutes ago: a visit of the awareness page now is a person's, not a scanner's at delivery.
+  await t.core.database.db.updateTable('victims').set({ submitted_at: new Date(Date.now() - 600_000).toISOString() }).where('campaign_id', '=', campaignId).execute();
   const victims = await t.core.database.db.selectFrom('victims').select(['id', 'email']).where('campaign_id', '=', campaignId).orderBy('email').execute();
   const byEmail = new Map(victims.map((v) => [v.email, v.id]));
   trained = [byEmail.get('zoe@acme.test')!, byEmail.get('yuri@acme.test')!];
