@@ -229,3 +229,45 @@ describe('listing victims', () => {
     expect(bad.json().error.message).toMatch(/^sort: unknown column "links"; one of id, email, /);
   });
 });
+
+describe('deleting what a campaign was built from', () => {
+  it("a scenario deleted from a stopped campaign takes its people out of the campaign's recipients", async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [[{ email: 'alice@example-corp.test', name: 'Alice' }]] });
+    const other = await t.call('PUT', '/api/recipient-groups', { token: a.token, body: { name: 'Others', usb_attack: false } });
+    const otherId = other.json().recipient_group.id;
+    await t.call('PUT', `/api/recipient-groups/${otherId}/recipients`, { token: a.token, body: [{ email: 'bob@example-corp.test', name: 'Bob' }, { email: 'carol@example-corp.test', name: 'Carol' }] });
+    const s2 = await t.call('PUT', `/api/campaigns/${built.campaignId}/scenarios`, {
+      token: a.token,
+      body: { name: 'Second', domain: 'login.example-corp.test', language_id: 1, scenario_template_id: await builtInTemplate(t, a.token, 'hyperlink') },
+    });
+    const s2Id = s2.json().scenario.id;
+    expect((await t.call('PUT', `/api/scenarios/${s2Id}/recipient-groups`, { token: a.token, body: { id: otherId } })).statusCode).toBe(200);
+    // Only the first scenario has the campaign's own group; the second has the others.
+    await t.call('DELETE', `/api/campaigns/${built.campaignId}/recipient-groups/${built.groupIds[0]}`, { token: a.token });
+    expect((await t.call('PUT', `/api/scenarios/${built.scenarioId}/recipient-groups`, { token: a.token, body: { id: built.groupIds[0] } })).statusCode).toBe(200);
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+    await setStatus(t, a.token, built.campaignId, 'stopped');
+    const campaign = async () => (await t.call('GET', `/api/campaigns/${built.campaignId}`, { token: a.token })).json().campaign;
+    expect(await campaign()).toMatchObject({ recipients: 3, submitted: 3 });
+    expect((await t.call('DELETE', `/api/scenarios/${s2Id}`, { token: a.token })).statusCode).toBeLessThan(300);
+    expect(await campaign()).toMatchObject({ recipients: 1, submitted: 1 });
+  });
+
+  it('a recipient group a running campaign sends to cannot be deleted (409); once stopped, its deletion is in the timeline (event 21)', async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [people(2, 'delgroup-')] });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    const refused = await t.call('DELETE', `/api/recipient-groups/${built.groupIds[0]}`, { token: a.token });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toMatch(/running/);
+    expect((await t.call('GET', `/api/campaigns/${built.campaignId}/recipient-groups`, { token: a.token })).json().recipient_groups).toHaveLength(1);
+    await setStatus(t, a.token, built.campaignId, 'stopped');
+    expect((await t.call('DELETE', `/api/recipient-groups/${built.groupIds[0]}`, { token: a.token })).statusCode).toBeLessThan(300);
+    const stats = (await t.call('GET', `/api/campaigns/${built.campaignId}/stats`, { token: a.token })).json();
+    expect(stats.timeline.at(-1)).toMatchObject({ type: 21 });
+    // The victims stay, with their results.
+    expect((await t.call('GET', `/api/campaigns/${built.campaignId}/victims`, { token: a.token })).json().victims).toHaveLength(2);
+  });
+});

@@ -143,6 +143,42 @@ describe('running a campaign over SMTP', () => {
     expect(stats).toMatchObject({ lure_submitted: 3, submitted: 3 });
   });
 
+  it('a double-barrel lure that goes out late keeps its attack lure_delay behind it', async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [people(2, 'late-lure-')], scenario: { double_barrel: true, lure_delay: 60 } });
+    await t.core.database.db
+      .updateTable('scenario_template_contents')
+      .set({ lure_subject: 'Heads-up: late lure', lure_html: '<p>Hi {{firstname}}</p>', lure_text: 'Hi {{firstname}}' })
+      .where('scenario_template_id', '=', (await t.core.database.db.selectFrom('scenarios').select('scenario_template_id').where('id', '=', built.scenarioId).executeTakeFirstOrThrow()).scenario_template_id)
+      .execute();
+    t.sending.messages.invalidate();
+    await setStatus(t, a.token, built.campaignId, 'running');
+    // As after a backlog (or a stop) of two hours: the lure was due two hours ago, the attack one hour ago.
+    const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+    await t.core.database.db.updateTable('victims').set({ lure_send_at: ago(120), send_at: ago(60), next_send_at: ago(120) }).where('campaign_id', '=', built.campaignId).execute();
+    const before = sink.messages.length;
+    await t.sending.worker.runOnce();
+    await t.sending.worker.runOnce();
+    const first = (await sink.waitFor(before + 2)).slice(before);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sink.messages.length - before).toBe(2);
+    expect(first.every((m) => m.subject === 'Heads-up: late lure')).toBe(true);
+    const rows = await t.core.database.db.selectFrom('victims').select(['lure_submitted_at', 'send_at', 'submitted_at']).where('campaign_id', '=', built.campaignId).execute();
+    for (const r of rows) {
+      expect(r.submitted_at).toBeNull();
+      expect(Date.parse(r.send_at!) - Date.parse(r.lure_submitted_at!)).toBeGreaterThanOrEqual(60 * 60_000 - 1000);
+    }
+    // Half an hour later (other tests' messages may go meanwhile): still no attack.
+    await t.sending.worker.runOnce(Date.now() + 30 * 60_000);
+    const pending = await t.core.database.db.selectFrom('victims').select('submitted_at').where('campaign_id', '=', built.campaignId).execute();
+    expect(pending.map((r) => r.submitted_at)).toEqual([null, null]);
+    await t.sending.worker.runOnce(Date.now() + 61 * 60_000);
+    await drain(t);
+    const mine = sink.messages.slice(before).filter((m) => JSON.stringify(m.to).includes('late-lure-'));
+    expect(mine.filter((m) => m.subject !== 'Heads-up: late lure')).toHaveLength(2);
+    expect(mine).toHaveLength(4);
+  });
+
   it("fills the recipient's custom fields and the date into the message", async () => {
     const a = await t.tenant();
     const db = t.core.database.db;

@@ -14,6 +14,7 @@ import {
   type OutboxOptions,
   type SendResult,
   type VictimRow,
+  type BatchSender,
 } from '../core/sending/outbox.ts';
 import { setCustomValues, today } from '../core/templates/variables.ts';
 import { compileMessage, render, signDkim, type CompiledMessage, type DkimOptions } from './render.ts';
@@ -209,6 +210,8 @@ export interface Sending {
   sms: SmsProvider;
   worker: OutboxWorker;
   messages: MessageFactory;
+  /** The worker's transport: messages to the mailer or the SMS provider, one result each. */
+  send: BatchSender;
   close(): Promise<void>;
 }
 
@@ -265,6 +268,7 @@ export function wireSending(core: Core, options: { mailer?: Mailer; sms?: SmsPro
     sms,
     worker,
     messages,
+    send,
     async close() {
       await worker.stop();
       await mailer.close();

@@ -9,6 +9,8 @@ export interface SmtpSink {
   messages: ParsedMail[];
   /** Answer 5xx (permanent) or 4xx (temporary) to RCPT for these addresses. */
   reject: Map<string, { code: number; message: string }>;
+  /** When set, each message's DATA is answered only once this resolves (a relay slow to accept: the message is in flight meanwhile). */
+  hold: ((mail: ParsedMail) => Promise<void>) | null;
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   close(): Promise<void>;
 }
@@ -27,7 +29,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     onData(stream, _session, cb) {
       simpleParser(stream).then(
-        (mail) => {
+        async (mail) => {
+          await sink.hold?.(mail);
           messages.push(mail);
           cb();
         },
@@ -37,11 +40,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
-  return {
+  const sink: SmtpSink = {
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
     reject,
+    hold: null,
     async waitFor(count, timeoutMs = 20_000) {
       const end = Date.now() + timeoutMs;
       while (messages.length < count && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
@@ -49,4 +53,5 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return sink;
 }

@@ -92,7 +92,7 @@ export default async function recipientGroupRoutes(app: FastifyInstance, core: C
 
   app.delete<{ Params: { id: number } }>(
     '/recipient-groups/:id',
-    { schema: { tags, summary: 'Delete a recipient group and its recipients', params: idParams } },
+    { schema: { tags, summary: 'Delete a recipient group and its recipients', description: '409 while a running campaign sends to the group; otherwise each campaign it was part of records its removal (event 21). Victims stay.', params: idParams } },
     async (req, reply) => {
       await core.people.deleteGroup(req.principal, req.params.id);
       return noContent(reply);

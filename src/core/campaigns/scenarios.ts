@@ -19,7 +19,7 @@ import { conflict, notFound } from '../../errors.ts';
 import { assertCanRead, assertCanWrite, type Principal } from '../access/principal.ts';
 import { page, type ListOptions } from '../list.ts';
 import { scenarioCounters, type ScenarioCounters } from './counters.ts';
-import { assertSchedulable } from '../sending/launch.ts';
+import { assertSchedulable, recountRecipients } from '../sending/launch.ts';
 import { EVENT, q, recordEvent } from './events.ts';
 import { assertNotRunning } from './recipient-groups.ts';
 import {
@@ -226,6 +226,8 @@ export class ScenarioService {
       // After its victims (cascaded): tracking events carry no foreign key on PostgreSQL (migration 012).
       // (By campaign first: the events' index by campaign finds them.)
       await trx.deleteFrom('tracking_events').where('campaign_id', '=', scenario.campaign_id).where('scenario_id', '=', scenario.id).execute();
+      // The people of a started campaign are those of its victims: the scenario's went with it.
+      if (campaign.recipients_count !== null) await recountRecipients(trx, campaign.id);
       const reportScenarios = parseIds(campaign.stop_report_scenarios);
       if (reportScenarios.includes(scenario.id)) {
         await trx

@@ -1,5 +1,6 @@
 import { CompiledQuery, sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { now, type Executor } from '../../db/index.ts';
+import { EVENT, q, recordEvent } from '../campaigns/events.ts';
 import type { DB, RecipientCustomFieldTable, RecipientGroupTable, RecipientTable } from '../../db/schema.ts';
 import { conflict, invalid, isUniqueViolation, notFound } from '../../errors.ts';
 import { assertCanRead, assertCanWrite, readScope, type Principal } from '../access/principal.ts';
@@ -164,16 +165,33 @@ export class PeopleService {
     return this.getGroup(p, id);
   }
 
+  /**
+   * Deletes a group and its recipients. Not while a running campaign sends to it (directly or
+   * through a scenario): as removing it from the campaign would be, that is a 409. The campaigns
+   * it was part of record its removal (event 21), as if it had been removed from each. Victims
+   * stay (their recipient_id is cleared).
+   */
   async deleteGroup(p: Principal, id: number): Promise<void> {
     assertCanWrite(p);
-    await this.visibleGroup(p, id);
-    try {
-      // Recipients go with their group (ON DELETE CASCADE).
-      await this.db.deleteFrom('recipient_groups').where('id', '=', id).execute();
-    } catch (err) {
-      if (isForeignKeyViolation(err)) throw conflict('recipient group: its recipients are part of a campaign; remove them from it first');
-      throw err;
-    }
+    const group = await this.visibleGroup(p, id);
+    await this.db.transaction().execute(async (trx) => {
+      const campaigns = await trx
+        .selectFrom('campaigns as c')
+        .select(['c.id', 'c.client_id', 'c.status', 'c.name'])
+        .where((eb) =>
+          eb.or([
+            eb('c.id', 'in', eb.selectFrom('campaign_recipient_groups').select('campaign_id').where('recipient_group_id', '=', id)),
+            eb('c.id', 'in', eb.selectFrom('scenario_recipient_groups as sg').innerJoin('scenarios as s', 's.id', 'sg.scenario_id').select('s.campaign_id').where('sg.recipient_group_id', '=', id)),
+          ]),
+        )
+        .orderBy('c.id')
+        .execute();
+      const running = campaigns.find((c) => c.status === 'running');
+      if (running) throw conflict(`recipient group: campaign ${running.id} ("${running.name}") is running with it; stop the campaign before you delete the group`);
+      for (const c of campaigns) await recordEvent(trx, c, EVENT.groupRemoved, `Recipient group ${q(group.name)} removed (deleted)`);
+      // Recipients go with their group (ON DELETE CASCADE), and so do its links to campaigns and scenarios.
+      await trx.deleteFrom('recipient_groups').where('id', '=', id).execute();
+    });
   }
 
   // ---- recipients ----

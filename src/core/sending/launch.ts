@@ -89,12 +89,7 @@ export async function createVictims(database: Database, campaignId: number, time
         .where('scenario_id', '=', row.scenario_id)
         .execute();
     }
-    const people = await trx
-      .selectFrom('victims')
-      .select(sql<number>`count(distinct email)`.as('n'))
-      .where('campaign_id', '=', campaignId)
-      .executeTakeFirstOrThrow();
-    await trx.updateTable('campaigns').set({ recipients_count: Number(people.n) }).where('id', '=', campaignId).execute();
+    await recountRecipients(trx, campaignId);
     await scheduleUnscheduled(trx, campaignId, schedule, timeZone, nowMs);
     return { created };
   });
@@ -245,4 +240,14 @@ export async function stopExpiredCampaigns(database: Database, nowMs = Date.now(
     });
   }
   return stopped;
+}
+
+/** A started campaign's audience, the people among its victims (kept in campaigns.recipients_count). */
+export async function recountRecipients(trx: Executor, campaignId: number): Promise<void> {
+  const people = await trx
+    .selectFrom('victims')
+    .select(sql<number>`count(distinct email)`.as('n'))
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirstOrThrow();
+  await trx.updateTable('campaigns').set({ recipients_count: Number(people.n) }).where('id', '=', campaignId).execute();
 }

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { VictimTable } from '../../db/schema.ts';
 import { bump, type CountDeltas } from '../stats/counters.ts';
@@ -44,19 +44,11 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { leaseMs: 120_000, batchSi
 export function dueKinds(v: VictimRow, nowIso: string): MessageKind[] {
   const out: MessageKind[] = [];
   if (v.lure_send_at && !v.lure_submitted_at && v.lure_send_at <= nowIso) out.push('lure');
-  // A double-barrel attack waits for its lure.
-  if (v.send_at && !v.submitted_at && v.send_at <= nowIso && (!v.lure_send_at || v.lure_submitted_at || out.includes('lure'))) out.push('attack');
+  // A double-barrel attack waits until its lure has gone out (recorded: never in the same batch,
+  // and not when the lure failed), and then its own time (moved to lure_delay after the lure).
+  if (v.send_at && !v.submitted_at && v.send_at <= nowIso && (!v.lure_send_at || v.lure_submitted_at)) out.push('attack');
   if (v.awareness_send_at && !v.awareness_submitted_at && v.awareness_send_at <= nowIso) out.push('awareness');
   return out;
-}
-
-/** The next pending send of a victim after `sent` kinds went out, or null. */
-export function nextSendAfter(v: VictimRow, sent: Set<MessageKind>): string | null {
-  const pending: string[] = [];
-  if (v.lure_send_at && !v.lure_submitted_at && !sent.has('lure')) pending.push(v.lure_send_at);
-  if (v.send_at && !v.submitted_at && !sent.has('attack')) pending.push(v.send_at);
-  if (v.awareness_send_at && !v.awareness_submitted_at && !sent.has('awareness')) pending.push(v.awareness_send_at);
-  return pending.length ? pending.sort()[0] : null;
 }
 
 /**
@@ -94,6 +86,56 @@ interface Outcome {
  */
 export async function recordOutcomes(database: Database, outcomes: Outcome[], opts: OutboxOptions, nowMs = Date.now()): Promise<void> {
   if (!outcomes.length) return;
+  // Two workers (or a worker and the tracking journal's apply) can lock the same counters rows in
+  // opposite orders on PostgreSQL: the one PostgreSQL aborts tries again, from the start (its
+  // transaction left nothing). Unrecorded, its messages would go out again after their lease.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordOutcomesOnce(database, outcomes, opts, nowMs);
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (attempt >= 10 || (code !== '40P01' && code !== '40001')) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+/** The earliest of the times (text, ISO 8601), ignoring nulls; null when all are. */
+function earliest(database: Database, times: RawBuilder<string | null>[]): RawBuilder<string | null> {
+  if (!times.length) return sql<null>`null`;
+  if (times.length === 1) return times[0];
+  const LAST = '9999-12-31T23:59:59.999Z';
+  const fn = sql.raw(database.dialect === 'postgres' ? 'least' : 'min');
+  return sql<string | null>`nullif(${fn}(${sql.join(times.map((x) => sql`coalesce(${x}, ${LAST})`))}), ${LAST})`;
+}
+
+/**
+ * A victim's next send time as the row holds it when the update runs, not as it was claimed: an
+ * awareness mail scheduled, or a message re-sent, while this batch was in flight stays pending.
+ * `done` kinds are no longer pending (sent, or failed: `retryAt` brings a failure back).
+ */
+function nextSendSql(database: Database, done: Set<MessageKind>, retryAt: string | null): RawBuilder<string | null> {
+  const times: RawBuilder<string | null>[] = [];
+  if (!done.has('lure')) times.push(sql`case when lure_submitted_at is null then lure_send_at end`);
+  if (!done.has('attack')) times.push(sql`case when submitted_at is null then send_at end`);
+  if (!done.has('awareness')) times.push(sql`case when awareness_submitted_at is null then awareness_send_at end`);
+  if (retryAt) times.push(sql`${retryAt}`);
+  return earliest(database, times);
+}
+
+/**
+ * When a double-barrel lure goes out at `nowMs`, its attack's new time if the planned one is now
+ * too close: as far after the lure as planned (the scenario's lure_delay, or more where the
+ * schedule put it), never earlier than planned. Null when nothing moves.
+ */
+function attackAfterLure(v: VictimRow, nowMs: number): string | null {
+  if (!v.send_at || v.submitted_at || !v.lure_send_at) return null;
+  const gap = Math.max(0, Date.parse(v.send_at) - Date.parse(v.lure_send_at));
+  const at = nowMs + gap;
+  return Number.isFinite(at) && at > Date.parse(v.send_at) ? new Date(at).toISOString() : null;
+}
+
+async function recordOutcomesOnce(database: Database, outcomes: Outcome[], opts: OutboxOptions, nowMs: number): Promise<void> {
   const t = new Date(nowMs).toISOString();
   await database.db.transaction().execute(async (trx) => {
     const deltas = new Map<number, { clientId: number; campaignId: number; d: CountDeltas }>();
@@ -103,9 +145,10 @@ export async function recordOutcomes(database: Database, outcomes: Outcome[], op
       e.d[key] = (e.d[key] ?? 0) + n;
     };
     // Group per victim: several kinds may have gone out for one victim in one batch.
+    // Rows, and then counters, are locked in one order (by id) in every worker.
     const byVictim = new Map<number, Outcome[]>();
-    for (const o of outcomes) byVictim.set(o.victim.id, [...(byVictim.get(o.victim.id) ?? []), o]);
-    const simpleSent: Record<string, number[]> = {};
+    for (const o of [...outcomes].sort((a, b) => a.victim.id - b.victim.id)) byVictim.set(o.victim.id, [...(byVictim.get(o.victim.id) ?? []), o]);
+    const simpleSent = new Map<string, { kind: MessageKind; lease: string | null; ids: number[] }>();
     for (const [id, list] of byVictim) {
       const v = list[0].victim;
       const sent = new Set(list.filter((o) => o.result.ok).map((o) => o.kind));
@@ -118,8 +161,12 @@ export async function recordOutcomes(database: Database, outcomes: Outcome[], op
         set[col] = t;
         counted.push(kind === 'attack' ? 'submitted' : kind === 'lure' ? 'lure_submitted' : 'awareness_submitted');
       }
+      // A lure that went out late (retries, a stop, a backlog): its attack keeps its distance.
+      const attackAt = sent.has('lure') ? attackAfterLure(v, nowMs) : null;
+      if (attackAt) set.send_at = attackAt;
       // Failed kinds are not pending at their old time: they come back at their retry time.
-      let next = nextSendAfter(v, new Set([...sent, ...failed.map((o) => o.kind)]));
+      let retry = null as string | null;
+      let giveUp = false;
       for (const o of failed) {
         const r = o.result as Extract<SendResult, { ok: false }>;
         const attemptsCol = o.kind === 'attack' ? 'attempts' : o.kind === 'lure' ? 'lure_attempts' : 'awareness_attempts';
@@ -127,7 +174,7 @@ export async function recordOutcomes(database: Database, outcomes: Outcome[], op
         set[attemptsCol] = attempts;
         if (r.kind === 'temporary' && attempts < opts.maxAttempts) {
           const retryAt = new Date(nowMs + opts.backoffBaseMs * 2 ** (attempts - 1)).toISOString();
-          next = next && next < retryAt ? next : retryAt;
+          retry = retry && retry < retryAt ? retry : retryAt;
           set.error_text = r.text.slice(0, 1000);
         } else {
           // Give up on this message: the victim carries the error, and nothing else is sent to them.
@@ -135,7 +182,7 @@ export async function recordOutcomes(database: Database, outcomes: Outcome[], op
           set.error_text = (r.kind === 'temporary' ? `gave up after ${attempts} attempts: ` : '') + r.text.slice(0, 1000);
           set.error_time = t;
           set.error_type = o.kind;
-          next = null;
+          giveUp = true;
           if (!v.error) counted.push('errors');
         }
       }
@@ -145,35 +192,45 @@ export async function recordOutcomes(database: Database, outcomes: Outcome[], op
       }
       // A retry that went through: the reason of its earlier temporary failure no longer stands.
       if (sent.size && !failed.length && !v.error && v.error_text) set.error_text = '';
-      set.next_send_at = next;
-      // The common case (one kind sent, nothing failed, nothing pending) is batched below.
-      if (!failed.length && sent.size === 1 && next === null && !v.attempts && !v.lure_attempts && !v.awareness_attempts) {
+      // (With a moved attack, its new time stands for the column's old one.)
+      const moved = attackAt && (!retry || attackAt < retry) ? attackAt : retry;
+      set.next_send_at = giveUp ? null : nextSendSql(database, new Set([...sent, ...failed.map((o) => o.kind), ...(attackAt ? (['attack'] as const) : [])]), attackAt ? moved : retry);
+      // The common case (one kind sent, nothing failed, a first attempt) is batched below.
+      if (!failed.length && sent.size === 1 && !attackAt && !v.attempts && !v.lure_attempts && !v.awareness_attempts) {
         const kind = [...sent][0];
-        (simpleSent[kind] ??= []).push(id);
+        const key = `${kind} ${v.lease_until}`;
+        let entry = simpleSent.get(key);
+        if (!entry) simpleSent.set(key, (entry = { kind, lease: v.lease_until, ids: [] }));
+        entry.ids.push(id);
         continue;
       }
-      // A send another worker already recorded (its lease ran out while this one was still
-      // sending) is not recorded, nor counted, twice.
-      let q = trx.updateTable('victims').set(set as any).where('id', '=', id);
+      // Only while this worker still holds the row (its lease as claimed): a send another worker
+      // already recorded (the lease ran out while this one was still sending) is not recorded,
+      // nor counted, twice, and a re-send made meanwhile (which releases the row) stays pending.
+      let q = trx.updateTable('victims').set(set as any).where('id', '=', id).where('lease_until', v.lease_until === null ? 'is' : '=', v.lease_until);
       for (const kind of sent) q = q.where(kind === 'attack' ? 'submitted_at' : kind === 'lure' ? 'lure_submitted_at' : 'awareness_submitted_at', 'is', null);
       const res = await q.executeTakeFirst();
       if (Number(res.numUpdatedRows) === 1) for (const key of counted) add(v, key);
     }
-    for (const [kind, ids] of Object.entries(simpleSent)) {
+    for (const { kind, lease, ids } of simpleSent.values()) {
       const col = kind === 'attack' ? 'submitted_at' : kind === 'lure' ? 'lure_submitted_at' : 'awareness_submitted_at';
       const attemptsCol = kind === 'attack' ? 'attempts' : kind === 'lure' ? 'lure_attempts' : 'awareness_attempts';
       for (let i = 0; i < ids.length; i += 500) {
         const recorded = await trx
           .updateTable('victims')
-          .set({ [col]: t, [attemptsCol]: 1, lease_until: null, next_send_at: null, updated_at: t, last_attempt_at: t } as any)
+          .set({ [col]: t, [attemptsCol]: 1, lease_until: null, next_send_at: nextSendSql(database, new Set([kind]), null), updated_at: t, last_attempt_at: t } as any)
           .where('id', 'in', ids.slice(i, i + 500))
           .where(col as 'submitted_at', 'is', null)
+          .where('lease_until', lease === null ? 'is' : '=', lease)
           .returning(['scenario_id', 'client_id', 'campaign_id'])
           .execute();
         for (const r of recorded) add(r as VictimRow, kind === 'attack' ? 'submitted' : kind === 'lure' ? 'lure_submitted' : 'awareness_submitted');
       }
     }
-    for (const [scenarioId, e] of deltas) await bump(trx, { clientId: e.clientId, campaignId: e.campaignId, scenarioId }, e.d);
+    for (const scenarioId of [...deltas.keys()].sort((a, b) => a - b)) {
+      const e = deltas.get(scenarioId)!;
+      await bump(trx, { clientId: e.clientId, campaignId: e.campaignId, scenarioId }, e.d);
+    }
   });
 }
 
@@ -260,34 +317,62 @@ export class OutboxWorker {
     // Victims claimed with nothing due (a lease that expired after a crash, say) are released.
     const withWork = new Set([...messages.map((m) => m.victim.id), ...unbuildable.map((o) => o.victim.id)]);
     const idle = victims.filter((v) => !withWork.has(v.id));
-    if (idle.length) {
-      for (const v of idle) {
-        await this.database.db
-          .updateTable('victims')
-          .set({ lease_until: null, next_send_at: nextSendAfter(v, new Set()) })
-          .where('id', '=', v.id)
-          .execute();
-      }
-    }
+    if (idle.length) await this.release(idle);
     await recordOutcomes(this.database, unbuildable, this.opts, nowMs);
-    // Groups go to the transport at once (its pool limits concurrency); each group's outcomes
-    // are recorded as soon as it is done.
+    // Groups go to the transport a few at a time (its pool limits concurrency); each group's
+    // outcomes are recorded as soon as it is done. Before a group goes, its campaigns are read
+    // again: what a stop (or the stop date) caught in the middle of a batch is not sent.
     const GROUP = 50;
+    const IN_FLIGHT = 3;
     const groups: (typeof messages)[] = [];
     for (let i = 0; i < messages.length; i += GROUP) groups.push(messages.slice(i, i + GROUP));
-    const sends = groups.map((group) =>
-      this.send(group.map((m) => m.message)).catch((err: Error): SendResult[] =>
-        group.map(() => ({ ok: false, kind: 'temporary', text: `send failed: ${err.message}` })),
-      ),
-    );
-    for (let k = 0; k < groups.length; k++) {
-      const results = await sends[k];
-      await recordOutcomes(
-        this.database,
-        groups[k].map((m, j) => ({ victim: m.victim, kind: m.message.kind, result: results[j] ?? { ok: false, kind: 'temporary', text: 'no result' } })),
-        this.opts,
+    const sending: Promise<void>[] = [];
+    for (const group of groups) {
+      if (sending.length >= IN_FLIGHT) await sending.shift();
+      const live = await this.stillRunning(group.map((m) => m.victim.campaign_id), Math.max(nowMs, Date.now()));
+      const go = group.filter((m) => live.has(m.victim.campaign_id));
+      if (go.length < group.length) await this.release(group.filter((m) => !live.has(m.victim.campaign_id)).map((m) => m.victim));
+      if (!go.length) continue;
+      sending.push(
+        this.send(go.map((m) => m.message))
+          .catch((err: Error): SendResult[] => go.map(() => ({ ok: false, kind: 'temporary', text: `send failed: ${err.message}` })))
+          .then((results) =>
+            recordOutcomes(
+              this.database,
+              go.map((m, j) => ({ victim: m.victim, kind: m.message.kind, result: results[j] ?? { ok: false, kind: 'temporary', text: 'no result' } })),
+              this.opts,
+            ),
+          )
+          // A group that could not be recorded does not keep the others from being recorded.
+          .catch((err: unknown) => this.onError(err)),
       );
     }
+    await Promise.all(sending);
     return victims.length;
+  }
+
+  /** Which of the campaigns may still send now (running, not past their stop date). */
+  private async stillRunning(campaignIds: number[], atMs: number): Promise<Set<number>> {
+    const nowIso = new Date(atMs).toISOString();
+    const rows = await this.database.db
+      .selectFrom('campaigns')
+      .select('id')
+      .where('id', 'in', [...new Set(campaignIds)])
+      .where('status', '=', 'running')
+      .where((eb) => eb.or([eb('stop_date', 'is', null), eb('stop_date', '>', nowIso)]))
+      .execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Gives claimed rows back unsent (their campaign stopped meanwhile): due again as they were, once it runs again. */
+  private async release(rows: VictimRow[]): Promise<void> {
+    for (const v of new Map(rows.map((r) => [r.id, r])).values()) {
+      await this.database.db
+        .updateTable('victims')
+        .set({ lease_until: null, next_send_at: nextSendSql(this.database, new Set(), null) })
+        .where('id', '=', v.id)
+        .where('lease_until', v.lease_until === null ? 'is' : '=', v.lease_until)
+        .execute();
+    }
   }
 }
