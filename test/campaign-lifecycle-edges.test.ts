@@ -63,6 +63,43 @@ describe('starting a campaign that cannot send', () => {
     expect((await setStatus(t, a.token, built.campaignId, 'running')).status).toBe('running');
   });
 
+  it('a resume gives what fell due while the campaign was stopped new times in what is left of the window', async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [people(20, 'retime-')], campaign: { schedule: { mode: 'window', start: iso(-HOUR), end: iso(HOUR) } } });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await setStatus(t, a.token, built.campaignId, 'stopped');
+    // Stopped long enough for every message to fall due.
+    await t.core.database.db.updateTable('victims').set({ send_at: iso(-30 * 60_000), next_send_at: iso(-30 * 60_000) }).where('campaign_id', '=', built.campaignId).execute();
+    const resumedAt = new Date().toISOString();
+    await setStatus(t, a.token, built.campaignId, 'running');
+    const rows = await victimsOf(built.campaignId);
+    expect(rows).toHaveLength(20);
+    for (const v of rows) {
+      expect(v.send_at! >= resumedAt && v.send_at! <= iso(HOUR)).toBe(true);
+      expect(v.next_send_at).toBe(v.send_at);
+    }
+    // Spread again, not all at the minute of the resume.
+    expect(new Set(rows.map((v) => v.send_at!.slice(0, 16))).size).toBeGreaterThan(5);
+  });
+
+  it('refuses (409) to resume a campaign whose window is over while messages that fell due are unsent', async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [people(2, 'late-resume-')], campaign: { schedule: { mode: 'window', start: iso(-HOUR), end: iso(HOUR) } } });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await setStatus(t, a.token, built.campaignId, 'stopped');
+    await t.core.database.db.updateTable('victims').set({ send_at: iso(-30 * 60_000), next_send_at: iso(-30 * 60_000) }).where('campaign_id', '=', built.campaignId).execute();
+    await t.core.database.db
+      .updateTable('campaigns')
+      .set({ schedule: JSON.stringify({ mode: 'window', start: iso(-3 * HOUR), end: iso(-2 * HOUR) }) })
+      .where('id', '=', built.campaignId)
+      .execute();
+    const res = await t.call('POST', `/api/campaigns/${built.campaignId}/status`, { token: a.token, body: { status: 'running' } });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error.message).toMatch(/^schedule: the sending window has no time left/);
+    expect((await t.call('GET', `/api/campaigns/${built.campaignId}`, { token: a.token })).json().campaign.status).toBe('stopped');
+    expect((await victimsOf(built.campaignId)).every((v) => v.send_at! < new Date().toISOString())).toBe(true);
+  });
+
   it('refuses a campaign whose stop date has passed, and the worker sends nothing for one that is still marked running', async () => {
     const a = await t.tenant();
     const built = await buildCampaign(t, a, { groups: [people(2, 'expired-')], campaign: { stop_date: iso(-HOUR) } });

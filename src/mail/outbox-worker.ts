@@ -254,10 +254,11 @@ export function wireSending(core: Core, options: { mailer?: Mailer; sms?: SmsPro
   const outbox = { leaseMs, batchSize: batchSizeFor(core.config.smtpUrl, leaseMs), ...options.outbox };
   const worker = new OutboxWorker(core.database, messages.build, send, outbox, (err) => console.error(`decoy: outbox: ${(err as Error).message}`));
   core.campaigns.hooks = {
-    onStarted: async (campaign) => {
+    onStarted: async (campaign, reason) => {
       const client = await core.clients.byId(campaign.client_id);
       messages.invalidate();
-      await createVictims(core.database, campaign.id, client?.timezone ?? 'UTC');
+      // Anything but people added to a running campaign comes after a stop (or before any send).
+      await createVictims(core.database, campaign.id, client?.timezone ?? 'UTC', Date.now(), { retime: reason !== 'added' });
       worker.poke();
     },
     // Its links answer 404 at once in this process (others follow within the cache lifetime).

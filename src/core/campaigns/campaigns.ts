@@ -482,7 +482,7 @@ async function assertStartable(db: Executor, campaign: CampaignRow): Promise<voi
   if (campaign.stop_date && Date.parse(campaign.stop_date) <= nowMs) {
     throw conflict(`stop_date: ${campaign.stop_date} has passed; change or clear it before starting the campaign`);
   }
-  await assertSchedulable(db, campaign, 'before starting the campaign', nowMs);
+  await assertSchedulable(db, campaign, 'before starting the campaign', nowMs, { retime: true });
 }
 
 const MAX_NAME = 255;

@@ -15,7 +15,13 @@ export const MINUTE = 60_000;
  * exist (a restart) are left alone, so nobody is sent the same message twice. Then every new
  * victim gets its send time(s).
  */
-export async function createVictims(database: Database, campaignId: number, timeZone: string, nowMs = Date.now()): Promise<{ created: number }> {
+export async function createVictims(
+  database: Database,
+  campaignId: number,
+  timeZone: string,
+  nowMs = Date.now(),
+  opts: { retime?: boolean } = {},
+): Promise<{ created: number }> {
   const { db } = database;
   const result = await db.transaction().execute(async (trx) => {
     const campaign = await trx.selectFrom('campaigns').select(['id', 'client_id', 'schedule']).where('id', '=', campaignId).executeTakeFirstOrThrow();
@@ -90,6 +96,10 @@ export async function createVictims(database: Database, campaignId: number, time
         .execute();
     }
     await recountRecipients(trx, campaignId);
+    // A window campaign resumed (or restarted, or approved): the messages that fell due while it
+    // was stopped get new times in what is left of the window, within its hours and days, rather
+    // than all going out at once, at whatever hour the resume came.
+    if (opts.retime && schedule.mode === 'window') await clearOverdue(trx, campaignId, t);
     await scheduleUnscheduled(trx, campaignId, schedule, timeZone, nowMs);
     return { created };
   });
@@ -128,12 +138,21 @@ function audience(trx: Executor, campaignId: number, clientId: number) {
  * a send time now, and allowed otherwise (a campaign resumed after its window only to keep its
  * links answering). `when` ends the message: what the caller should do it before.
  */
-export async function assertSchedulable(trx: Executor, campaign: { id: number; client_id: number; schedule: string }, when: string, nowMs = Date.now()): Promise<void> {
+export async function assertSchedulable(
+  trx: Executor,
+  campaign: { id: number; client_id: number; schedule: string },
+  when: string,
+  nowMs = Date.now(),
+  opts: { retime?: boolean } = {},
+): Promise<void> {
   const schedule = parseSchedule(campaign.schedule);
   if (schedule.mode !== 'window') return;
   const client = await trx.selectFrom('clients').select('timezone').where('id', '=', campaign.client_id).executeTakeFirst();
   const left = allowedIntervals(schedule, client?.timezone || 'UTC', nowMs).reduce((n, [a, b]) => n + (b - a), 0);
-  if (left > 0 || !(await needsSendTimes(trx, campaign.id, campaign.client_id))) return;
+  if (left > 0) return;
+  // A resume re-times what fell due while the campaign was stopped (createVictims): that needs time too.
+  const late = opts.retime && (await overdue(trx, campaign.id, new Date(nowMs).toISOString()).select('id').limit(1).executeTakeFirst());
+  if (!late && !(await needsSendTimes(trx, campaign.id, campaign.client_id))) return;
   const hours = schedule.business_days?.length || schedule.business_hours_start ? ', and its business days and hours leave none before then' : '';
   throw conflict(`schedule: the sending window has no time left (it ends ${schedule.end}${hours}); change the schedule ${when}`);
 }
@@ -160,6 +179,25 @@ export async function needsSendTimes(trx: Executor, campaignId: number, clientId
     .limit(1)
     .executeTakeFirst();
   return newcomer !== undefined;
+}
+
+/** Unsent messages (not in flight, not in error) whose time has passed: their send times cleared, to be given new ones. */
+function overdue(trx: Executor, campaignId: number, t: string) {
+  return trx
+    .selectFrom('victims')
+    .where('campaign_id', '=', campaignId)
+    .where('submitted_at', 'is', null)
+    .where('error', '=', 0)
+    .where('lease_until', 'is', null)
+    .where('send_at', '<=', t);
+}
+
+async function clearOverdue(trx: Executor, campaignId: number, t: string): Promise<void> {
+  await trx
+    .updateTable('victims')
+    .set({ send_at: null, next_send_at: null, updated_at: t, lure_send_at: sql`case when lure_submitted_at is null then null else lure_send_at end` })
+    .where('id', 'in', overdue(trx, campaignId, t).select('id'))
+    .execute();
 }
 
 /**
