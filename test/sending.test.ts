@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from './helpers/app.ts';
 import { buildCampaign, drain, people, setStatus } from './helpers/campaign.ts';
 import { startSmtpSink, type SmtpSink } from './helpers/smtp.ts';
 import { scenarioTemplate } from './lucy/campaigns-factories.ts';
+import { buildTrackingServer } from '../src/tracking/server.ts';
 
 let sink: SmtpSink;
 let t: TestApp;
@@ -289,6 +290,26 @@ describe('stop date', () => {
     const c = (await t.call('GET', `/api/campaigns/${built.campaignId}/stats`, { token: a.token })).json();
     expect(c.timeline.at(-1)).toMatchObject({ type: 3 });
     expect((await t.call('GET', `/api/campaigns/${built.campaignId}`, { token: a.token })).json().campaign.status).toBe('stopped');
+  });
+
+  it("a campaign stopped at its stop date: this process's tracking server answers its links 404 at once (no cache lifetime to wait)", async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [people(1, 'stop-links-')], campaign: { stop_date: new Date(Date.now() + 60_000).toISOString() } });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+    const tracking = await buildTrackingServer(t.core, { logger: false });
+    try {
+      const victim = await t.core.database.db.selectFrom('victims').select('id').where('campaign_id', '=', built.campaignId).executeTakeFirstOrThrow();
+      const url = `/o/${t.core.tracking.tokens.token(victim.id)}.gif`;
+      const ua = { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36' };
+      expect((await tracking.inject({ method: 'GET', url, headers: ua })).statusCode).toBe(200);
+      await t.core.database.db.updateTable('campaigns').set({ stop_date: new Date(Date.now() - 1000).toISOString() }).where('id', '=', built.campaignId).execute();
+      await t.sending.worker.runOnce(Date.now() + 10_000);
+      expect((await t.call('GET', `/api/campaigns/${built.campaignId}`, { token: a.token })).json().campaign.status).toBe('stopped');
+      expect((await tracking.inject({ method: 'GET', url, headers: ua })).statusCode).toBe(404);
+    } finally {
+      await tracking.close();
+    }
   });
 });
 

@@ -264,6 +264,8 @@ export function wireSending(core: Core, options: { mailer?: Mailer; sms?: SmsPro
     // Its links answer 404 at once in this process (others follow within the cache lifetime).
     onStopped: async () => core.tracking.forgetCachedScenarios(),
   };
+  // The same for campaigns the worker stops at their stop date.
+  worker.onExpired = () => core.tracking.forgetCachedScenarios();
   return {
     mailer,
     sms,

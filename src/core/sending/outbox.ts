@@ -244,6 +244,8 @@ export class OutboxWorker {
   private wake: (() => void) | null = null;
   private lastStopCheck = 0;
   readonly opts: OutboxOptions;
+  /** Called with the campaigns the worker stopped because their stop date had passed. */
+  onExpired: (campaignIds: number[]) => void | Promise<void> = () => {};
 
   constructor(
     private readonly database: Database,
@@ -296,7 +298,8 @@ export class OutboxWorker {
     // Campaigns past their stop date stop before anything more is claimed.
     if (nowMs - this.lastStopCheck >= 5000 || nowMs < this.lastStopCheck) {
       this.lastStopCheck = nowMs;
-      await stopExpiredCampaigns(this.database, nowMs);
+      const stopped = await stopExpiredCampaigns(this.database, nowMs);
+      if (stopped.length) await this.onExpired(stopped);
     }
     const victims = await claimDue(this.database, this.opts.batchSize, this.opts.leaseMs, nowMs);
     if (!victims.length) return 0;
