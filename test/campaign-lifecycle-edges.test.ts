@@ -82,6 +82,37 @@ describe('starting a campaign that cannot send', () => {
     expect(new Set(rows.map((v) => v.send_at!.slice(0, 16))).size).toBeGreaterThan(5);
   });
 
+  it('a message due outside business days (a retry, a late lure) waits for the next one; an awareness mail does not', async () => {
+    const a = await t.tenant();
+    const day = (ms: number) => ((new Date(ms).getUTCDay() + 6) % 7) + 1; // ISO weekday, UTC (the client's zone)
+    const inTwoDays = Date.now() + 2 * 86_400_000;
+    const built = await buildCampaign(t, a, {
+      groups: [people(2, 'biz-days-')],
+      campaign: { schedule: { mode: 'window', start: iso(-HOUR), end: iso(7 * 24 * HOUR), business_days: [day(inTwoDays)] } },
+    });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    // As if a temporary failure had been retried at once: due now, on a day that is not a business day.
+    await t.core.database.db.updateTable('victims').set({ send_at: iso(-1000), next_send_at: iso(-1000) }).where('campaign_id', '=', built.campaignId).execute();
+    const before = sink.messages.length;
+    await t.sending.worker.runOnce();
+    const opens = new Date(Date.UTC(new Date(inTwoDays).getUTCFullYear(), new Date(inTwoDays).getUTCMonth(), new Date(inTwoDays).getUTCDate())).toISOString();
+    const rows = await victimsOf(built.campaignId);
+    expect(rows.map((v) => [v.submitted_at, v.lease_until, v.next_send_at])).toEqual([[null, null, opens], [null, null, opens]]);
+    // The awareness mail of a person who failed is not held back by the window.
+    await t.core.database.db.updateTable('victims').set({ awareness_send_at: iso(-1000), next_send_at: iso(-1000) }).where('id', '=', rows[0].id).execute();
+    await t.sending.worker.runOnce();
+    const [held] = await victimsOf(built.campaignId);
+    expect(held.awareness_submitted_at !== null || held.error_type === 'awareness').toBe(true);
+    expect(held.submitted_at).toBeNull();
+    // On the business day, the other person's attack goes (the first carries the awareness
+    // error now: this campaign has no awareness content, and nothing more goes to them).
+    await t.sending.worker.runOnce(Date.parse(opens) + 60_000);
+    const after = await victimsOf(built.campaignId);
+    expect(after[1].submitted_at).not.toBeNull();
+    const mine = sink.messages.slice(before).filter((m) => JSON.stringify(m.to).includes('biz-days-'));
+    expect(mine).toHaveLength(1);
+  });
+
   it('refuses (409) to resume a campaign whose window is over while messages that fell due are unsent', async () => {
     const a = await t.tenant();
     const built = await buildCampaign(t, a, { groups: [people(2, 'late-resume-')], campaign: { schedule: { mode: 'window', start: iso(-HOUR), end: iso(HOUR) } } });

@@ -3,6 +3,7 @@ import type { Database } from '../../db/index.ts';
 import type { VictimTable } from '../../db/schema.ts';
 import { bump, type CountDeltas } from '../stats/counters.ts';
 import { stopExpiredCampaigns } from './launch.ts';
+import { allowedIntervals, parseSchedule } from './schedule.ts';
 
 export type VictimRow = Selectable<VictimTable>;
 export type MessageKind = 'attack' | 'lure' | 'awareness';
@@ -306,8 +307,22 @@ export class OutboxWorker {
     const nowIso = new Date(nowMs).toISOString();
     const messages: { victim: VictimRow; message: OutboundMessage }[] = [];
     const unbuildable: Outcome[] = [];
+    const windows = await this.sendingWindows(victims, nowMs);
+    const heldBack: { victim: VictimRow; until: string | null }[] = [];
     for (const victim of victims) {
-      for (const kind of dueKinds(victim, nowIso)) {
+      let kinds = dueKinds(victim, nowIso);
+      // Outside its campaign's window (its business hours and days, or past its end): the attack
+      // and the lure wait for the window to open again (a retry, a late lure's attack, a backlog
+      // can land outside it). Awareness mails go when due: the person has already failed.
+      const window = windows.get(victim.campaign_id);
+      if (window && !window.open && kinds.some((k) => k !== 'awareness')) {
+        kinds = kinds.filter((k) => k === 'awareness');
+        if (!kinds.length) {
+          heldBack.push({ victim, until: window.nextOpen });
+          continue;
+        }
+      }
+      for (const kind of kinds) {
         try {
           const message = await this.build(victim, kind);
           if (message) messages.push({ victim, message });
@@ -318,9 +333,19 @@ export class OutboxWorker {
       }
     }
     // Victims claimed with nothing due (a lease that expired after a crash, say) are released.
-    const withWork = new Set([...messages.map((m) => m.victim.id), ...unbuildable.map((o) => o.victim.id)]);
+    const withWork = new Set([...messages.map((m) => m.victim.id), ...unbuildable.map((o) => o.victim.id), ...heldBack.map((h) => h.victim.id)]);
     const idle = victims.filter((v) => !withWork.has(v.id));
     if (idle.length) await this.release(idle);
+    for (const { victim, until } of heldBack) {
+      // Due again when the window opens (and for an awareness mail pending later, at its time);
+      // with no window left, only a resume with a new one (which re-times them) sends them.
+      await this.database.db
+        .updateTable('victims')
+        .set({ lease_until: null, next_send_at: nextSendSql(this.database, new Set(['attack', 'lure']), until) })
+        .where('id', '=', victim.id)
+        .where('lease_until', victim.lease_until === null ? 'is' : '=', victim.lease_until)
+        .execute();
+    }
     await recordOutcomes(this.database, unbuildable, this.opts, nowMs);
     // Groups go to the transport a few at a time (its pool limits concurrency); each group's
     // outcomes are recorded as soon as it is done. Before a group goes, its campaigns are read
@@ -352,6 +377,30 @@ export class OutboxWorker {
     }
     await Promise.all(sending);
     return victims.length;
+  }
+
+  /**
+   * For the claimed victims' window campaigns: whether sending is allowed now (inside the window,
+   * its business hours and days, in the client's time zone), and else when it next is (null: never).
+   */
+  private async sendingWindows(victims: VictimRow[], nowMs: number): Promise<Map<number, { open: boolean; nextOpen: string | null }>> {
+    const out = new Map<number, { open: boolean; nextOpen: string | null }>();
+    const ids = [...new Set(victims.map((v) => v.campaign_id))];
+    const rows = await this.database.db
+      .selectFrom('campaigns as c')
+      .innerJoin('clients as cl', 'cl.id', 'c.client_id')
+      .select(['c.id', 'c.schedule', 'cl.timezone'])
+      .where('c.id', 'in', ids)
+      .execute();
+    for (const r of rows) {
+      const schedule = parseSchedule(r.schedule);
+      if (schedule.mode !== 'window') continue;
+      const intervals = allowedIntervals(schedule, r.timezone || 'UTC', nowMs);
+      const first = intervals[0];
+      const open = !!first && first[0] <= nowMs && nowMs < first[1];
+      out.set(r.id, { open, nextOpen: open ? null : first ? new Date(first[0]).toISOString() : null });
+    }
+    return out;
   }
 
   /** Which of the campaigns may still send now (running, not past their stop date). */
