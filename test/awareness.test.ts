@@ -307,13 +307,20 @@ it('an awareness without a quiz is completed with its "I have read this" button'
   const html = await (await fetch(page, { headers: human })).text();
   expect(html).toContain('I have read this');
   expect(html).not.toContain('name="q0"');
+  // Two minutes on the page before the button.
+  const opened = await t.core.database.db.selectFrom('victims').select('id').where('campaign_id', '=', built.campaignId).executeTakeFirstOrThrow();
+  await t.core.database.db.updateTable('victims').set({ awareness_opened_at: new Date(Date.now() - 120_000).toISOString() }).where('id', '=', opened.id).execute();
   const done = await fetch(page, { method: 'POST', headers: { ...human, 'content-type': FORM }, body: 'done=1' });
   expect(await done.text()).toContain('training is complete');
   const victimId = t.core.tracking.victimOf(linkIn(String(mail.html), 'l')!.split('/l/')[1])!;
   const v = await victimRow(victimId);
   expect(v.trained_at).toBeTruthy();
   expect(v.average_quiz_score).toBeNull();
-  expect(await campaign(a.token, built.campaignId)).toMatchObject({ awareness_opened: 1, awareness_completed: 1, awareness_average_percent: 0 });
+  const c = await campaign(a.token, built.campaignId);
+  expect(c).toMatchObject({ awareness_opened: 1, awareness_completed: 1, awareness_average_percent: 0 });
+  // The time counts without a quiz too.
+  expect(c.awareness_average_time).toBeGreaterThanOrEqual(120);
+  expect(c.awareness_average_time).toBeLessThan(130);
   expect(await stats(a.token, built.campaignId)).toMatchObject({ trained: 1 });
 });
 

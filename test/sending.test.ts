@@ -77,6 +77,13 @@ describe('running a campaign over SMTP', () => {
     expect(errors, JSON.stringify(errors)).toHaveLength(1);
     expect(errors[0]).toMatchObject({ email: 'bounce@example-corp.test', error_type: 'attack' });
     expect(errors[0].error_text).toMatch(/550/);
+    // Sortable by every column of Lucy's Campaign Errors resource.
+    for (const sort of ['victim_id', '-victim_id', 'recipient_id', '-recipient_id', 'name', 'email', 'error_text', 'error_time', 'error_type']) {
+      const res = await t.call('GET', `/api/campaigns/${built.campaignId}/errors?sort=${sort}`, { token: a.token });
+      expect(res.statusCode, `${sort}: ${res.body}`).toBe(200);
+      expect(res.json().errors).toHaveLength(1);
+    }
+    expect((await t.call('GET', `/api/campaigns/${built.campaignId}/errors?sort=nonsense`, { token: a.token })).json().error.message).toMatch(/^sort: unknown column "nonsense"; one of id, victim_id, recipient_id/);
     const victims = (await t.call('GET', `/api/campaigns/${built.campaignId}/victims?sort=email`, { token: a.token })).json().victims;
     const later = victims.find((v: { email: string }) => v.email === 'later@example-corp.test');
     expect(later.submitted_at).toBeNull();

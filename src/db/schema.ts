@@ -570,6 +570,8 @@ export interface CampaignCounterTable {
   awareness_score_sum: number;
   awareness_percent_sum: number;
   awareness_time_sum: number;
+  /** Completions in awareness_time_sum (migration 015). */
+  awareness_timed: number;
   awareness_rescheduled: number;
   automated_hits: number;
 }

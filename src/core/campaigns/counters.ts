@@ -128,7 +128,8 @@ async function victimCounters(db: Executor, campaignIds: number[], out: Map<numb
 }
 
 function fromCounts(c: Counts): Omit<CampaignCounters, 'recipients'> {
-  const avg = (sum: number) => (c.awareness_scored ? Math.round((sum / c.awareness_scored) * 100) / 100 : 0);
+  const per = (sum: number, n: number) => (n ? Math.round((sum / n) * 100) / 100 : 0);
+  const avg = (sum: number) => per(sum, c.awareness_scored);
   return {
     victims: c.victims,
     submitted: c.submitted,
@@ -145,7 +146,8 @@ function fromCounts(c: Counts): Omit<CampaignCounters, 'recipients'> {
     awareness_completed: c.awareness_completed,
     awareness_average_score: avg(c.awareness_score_sum),
     awareness_average_percent: avg(c.awareness_percent_sum),
-    awareness_average_time: avg(c.awareness_time_sum),
+    // Over every completion with a time (quiz or not), not only the scored ones.
+    awareness_average_time: per(c.awareness_time_sum, c.awareness_timed),
     awareness_rescheduled: c.awareness_rescheduled,
   };
 }

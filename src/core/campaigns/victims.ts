@@ -17,7 +17,8 @@ const VICTIM_SORT = [
   'scenario_id', 'country', 'os', 'browser', 'recipient_id', 'campaign_id', 'lure_submitted_at', 'awareness_submitted_at', 'send_at', 'ip', 'proxy_ip',
   'plugins', 'opens', 'submits', 'vulnerable', 'phone', 'staff_type', 'location', 'division', 'comment', 'link', 'average_quiz_score', 'error_text',
 ];
-const ERROR_SORT = ['id', 'email', 'name', 'error_time', 'error_type'];
+/** The Campaign Errors resource's columns (its `victim_id` is the victim's id), and `id` as before. */
+const ERROR_SORT = ['id', 'victim_id', 'recipient_id', 'email', 'name', 'error_text', 'error_time', 'error_type'];
 const EVENT_SORT = ['id', 'time', 'type', 'verdict'];
 
 /** Victims (one person in one scenario): their state, their events, their errors, re-sending. */
@@ -65,7 +66,8 @@ export class VictimService {
   async errors(p: Principal, campaignId: number, opts: ListOptions): Promise<VictimRow[]> {
     assertCanRead(p);
     const campaign = await loadCampaign(this.db, p, campaignId);
-    return page(this.db.selectFrom('victims').selectAll().where('campaign_id', '=', campaign.id).where('error', '=', 1), opts, ERROR_SORT).execute();
+    const sort = opts.sort?.replace(/^(-?)victim_id$/, '$1id');
+    return page(this.db.selectFrom('victims').selectAll().where('campaign_id', '=', campaign.id).where('error', '=', 1), { ...opts, sort }, ERROR_SORT).execute();
   }
 
   /**

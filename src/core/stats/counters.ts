@@ -26,6 +26,7 @@ export const COUNTERS = [
   'awareness_score_sum',
   'awareness_percent_sum',
   'awareness_time_sum',
+  'awareness_timed',
   'awareness_rescheduled',
   'automated_hits',
 ] as const satisfies readonly (keyof CampaignCounterTable)[];

@@ -347,7 +347,10 @@ export class AwarenessTrainingService {
               d.awareness_percent_sum = average ?? percent;
             }
             const opened = victim.awareness_opened_at ? Date.parse(victim.awareness_opened_at) : NaN;
-            if (Number.isFinite(opened)) d.awareness_time_sum = Math.max(0, Math.round((Date.parse(t) - opened) / 1000));
+            if (Number.isFinite(opened)) {
+              d.awareness_time_sum = Math.max(0, Math.round((Date.parse(t) - opened) / 1000));
+              d.awareness_timed = 1;
+            }
             await this.event(trx, victim, 'awareness_complete', t, req, verdict, { ...result, attempts: Number(mean?.n ?? 0), average });
           }
         }
