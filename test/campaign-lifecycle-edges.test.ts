@@ -243,6 +243,36 @@ describe('re-sending', () => {
     }
   });
 
+  it('a delivered message asked to be re-sent stays delivered until the new one goes; a re-send that bounces leaves the first delivery as it was', async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [[{ email: 'dan@example-corp.test', name: 'Dan' }, { email: 'eve@example-corp.test', name: 'Eve' }]] });
+    await setStatus(t, a.token, built.campaignId, 'running');
+    await drain(t);
+    const [dan, eve] = await victimsOf(built.campaignId);
+    const counts = async () => (await t.call('GET', `/api/campaigns/${built.campaignId}/stats`, { token: a.token })).json();
+    expect(await counts()).toMatchObject({ submitted: 2, errors: 0 });
+    for (const v of [dan, eve]) expect((await t.call('POST', `/api/campaigns/victims/${v.id}/re-send/attack`, { token: a.token })).statusCode).toBe(200);
+    // Asked, not yet sent: both still delivered, as they were.
+    let [d, e] = await victimsOf(built.campaignId);
+    expect([d.submitted_at, e.submitted_at]).toEqual([dan.submitted_at, eve.submitted_at]);
+    expect(await counts()).toMatchObject({ submitted: 2 });
+    // Dan's mailbox is gone now; Eve's re-send goes through.
+    sink.reject.set('dan@example-corp.test', { code: 550, message: 'mailbox unavailable' });
+    try {
+      await drain(t);
+    } finally {
+      sink.reject.delete('dan@example-corp.test');
+    }
+    [d, e] = await victimsOf(built.campaignId);
+    expect(d.submitted_at).toBe(dan.submitted_at);
+    expect(d).toMatchObject({ error: 1, error_type: 'attack', resend: 'attack' });
+    expect(e.submitted_at! > eve.submitted_at!).toBe(true);
+    expect(e.resend).toBe('');
+    expect(await counts()).toMatchObject({ submitted: 2, errors: 1 });
+    const victims = (await t.call('GET', `/api/campaigns/${built.campaignId}/victims?sort=email`, { token: a.token })).json().victims;
+    expect(victims.map((v: { submitted_at: string | null }) => v.submitted_at !== null)).toEqual([true, true]);
+  });
+
   it("refuses to re-send awareness when none of the campaign's awareness applies to the victim's scenario", async () => {
     const a = await t.tenant();
     const built = await buildCampaign(t, a, { groups: [people(1, 'aw-')] });

@@ -20,6 +20,7 @@ import * as m012 from './migrations/012_tracking_write_path.ts';
 import * as m013 from './migrations/013_tracking_journal_lines.ts';
 import * as m014 from './migrations/014_campaign_approval_request.ts';
 import * as m015 from './migrations/015_awareness_timed.ts';
+import * as m016 from './migrations/016_victim_resend.ts';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -117,6 +118,7 @@ const MIGRATIONS: Record<string, { up: (db: Kysely<any>, dialect: Dialect) => Pr
   '013_tracking_journal_lines': m013,
   '014_campaign_approval_request': m014,
   '015_awareness_timed': m015,
+  '016_victim_resend': m016,
 };
 
 /**

@@ -495,6 +495,8 @@ export interface VictimTable {
   awareness_send_at: Timestamp | null;
   awareness_submitted_at: Timestamp | null;
   attempts: number;
+  /** Kinds asked to be sent again after they went out (comma-separated; migration 016). */
+  resend: Generated<string>;
   lure_attempts: number;
   awareness_attempts: number;
   last_attempt_at: Timestamp | null;

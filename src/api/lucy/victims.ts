@@ -197,7 +197,7 @@ export default async function victimRoutes(app: FastifyInstance, core: Core) {
         tags,
         summary: 'Send a message of a victim again, now',
         description:
-          "Its attempts start afresh and an earlier send stops counting. 400 when the scenario has no lure (lure) or none of the campaign's awareness applies to the victim's scenario (awareness); 409 when the campaign is not running.",
+          "Its attempts start afresh. A message that had gone out stays recorded as sent (submitted_at, the counters) until the new one goes, which moves submitted_at forward and counts nothing twice. 400 when the scenario has no lure (lure) or none of the campaign's awareness applies to the victim's scenario (awareness); 409 when the campaign is not running.",
         params: {
           type: 'object',
           required: ['victim_id', 'message_type'],

@@ -71,8 +71,9 @@ export class VictimService {
   }
 
   /**
-   * Sends one message of a victim again, now. The earlier send stops counting (the counter
-   * moves back) so that the statistics stay exact; an error on the victim is cleared.
+   * Sends one message of a victim again, now. A message that had gone out stays recorded (its
+   * `*_submitted_at`, the counters) until the new one goes out, which moves the time forward and
+   * counts nothing twice (victims.resend, migration 016); an error on the victim is cleared.
    */
   async resend(p: Principal, victimId: number, kind: MessageKind): Promise<void> {
     assertCanWrite(p);
@@ -97,17 +98,18 @@ export class VictimService {
     }[kind] as { send: keyof VictimRow; sent: keyof VictimRow; counter: 'submitted' | 'lure_submitted' | 'awareness_submitted'; attempts: keyof VictimRow };
     await this.db.transaction().execute(async (trx) => {
       // The row is locked first (PostgreSQL) and read again inside the transaction, so that two
-      // re-sends at once, or a send recorded meanwhile, move the counters back once, not twice.
+      // re-sends at once, or a send recorded meanwhile, move the error counter back once, not twice.
       await trx.updateTable('victims').set({ updated_at: t }).where('id', '=', victim.id).execute();
-      const current = await trx.selectFrom('victims').select([cols.sent, 'error']).where('id', '=', victim.id).executeTakeFirstOrThrow();
+      const current = await trx.selectFrom('victims').select([cols.sent, 'error', 'resend']).where('id', '=', victim.id).executeTakeFirstOrThrow();
+      const wasSent = !!(current as Record<string, unknown>)[cols.sent];
+      const resend = wasSent && !current.resend.split(',').includes(kind) ? [current.resend, kind].filter(Boolean).join(',') : current.resend;
       // A fresh start for this message: its attempts too, or the first temporary failure gives up at once.
       await trx
         .updateTable('victims')
-        .set({ [cols.send]: t, [cols.sent]: null, [cols.attempts]: 0, next_send_at: t, lease_until: null, error: 0, error_text: '', error_time: null, error_type: '', updated_at: t } as any)
+        .set({ [cols.send]: t, [cols.attempts]: 0, resend, next_send_at: t, lease_until: null, error: 0, error_text: '', error_time: null, error_type: '', updated_at: t } as any)
         .where('id', '=', victim.id)
         .execute();
       const deltas: Record<string, number> = {};
-      if ((current as Record<string, unknown>)[cols.sent]) deltas[cols.counter] = -1;
       if (current.error) deltas.errors = -1;
       await bump(trx, { clientId: victim.client_id, campaignId: victim.campaign_id, scenarioId: victim.scenario_id }, deltas);
     });

@@ -42,13 +42,23 @@ export interface OutboxOptions {
 export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { leaseMs: 120_000, batchSize: 200, maxAttempts: 8, backoffBaseMs: 60_000 };
 
 /** Which messages of a claimed victim are due now. */
+/** Whether a message of the victim is still to go: never sent, or asked to be sent again. */
+export function pending(v: VictimRow, kind: MessageKind): boolean {
+  const sent = kind === 'attack' ? v.submitted_at : kind === 'lure' ? v.lure_submitted_at : v.awareness_submitted_at;
+  return !sent || resends(v, kind);
+}
+
+function resends(v: VictimRow, kind: MessageKind): boolean {
+  return !!v.resend && v.resend.split(',').includes(kind);
+}
+
 export function dueKinds(v: VictimRow, nowIso: string): MessageKind[] {
   const out: MessageKind[] = [];
-  if (v.lure_send_at && !v.lure_submitted_at && v.lure_send_at <= nowIso) out.push('lure');
+  if (v.lure_send_at && pending(v, 'lure') && v.lure_send_at <= nowIso) out.push('lure');
   // A double-barrel attack waits until its lure has gone out (recorded: never in the same batch,
   // and not when the lure failed), and then its own time (moved to lure_delay after the lure).
-  if (v.send_at && !v.submitted_at && v.send_at <= nowIso && (!v.lure_send_at || v.lure_submitted_at)) out.push('attack');
-  if (v.awareness_send_at && !v.awareness_submitted_at && v.awareness_send_at <= nowIso) out.push('awareness');
+  if (v.send_at && pending(v, 'attack') && v.send_at <= nowIso && (!v.lure_send_at || v.lure_submitted_at)) out.push('attack');
+  if (v.awareness_send_at && pending(v, 'awareness') && v.awareness_send_at <= nowIso) out.push('awareness');
   return out;
 }
 
@@ -117,9 +127,10 @@ function earliest(database: Database, times: RawBuilder<string | null>[]): RawBu
  */
 function nextSendSql(database: Database, done: Set<MessageKind>, retryAt: string | null): RawBuilder<string | null> {
   const times: RawBuilder<string | null>[] = [];
-  if (!done.has('lure')) times.push(sql`case when lure_submitted_at is null then lure_send_at end`);
-  if (!done.has('attack')) times.push(sql`case when submitted_at is null then send_at end`);
-  if (!done.has('awareness')) times.push(sql`case when awareness_submitted_at is null then awareness_send_at end`);
+  const again = (kind: MessageKind) => sql`(',' || resend || ',') like ${`%,${kind},%`}`;
+  if (!done.has('lure')) times.push(sql`case when lure_submitted_at is null or ${again('lure')} then lure_send_at end`);
+  if (!done.has('attack')) times.push(sql`case when submitted_at is null or ${again('attack')} then send_at end`);
+  if (!done.has('awareness')) times.push(sql`case when awareness_submitted_at is null or ${again('awareness')} then awareness_send_at end`);
   if (retryAt) times.push(sql`${retryAt}`);
   return earliest(database, times);
 }
@@ -130,7 +141,7 @@ function nextSendSql(database: Database, done: Set<MessageKind>, retryAt: string
  * schedule put it), never earlier than planned. Null when nothing moves.
  */
 function attackAfterLure(v: VictimRow, nowMs: number): string | null {
-  if (!v.send_at || v.submitted_at || !v.lure_send_at) return null;
+  if (!v.send_at || !pending(v, 'attack') || !v.lure_send_at) return null;
   const gap = Math.max(0, Date.parse(v.send_at) - Date.parse(v.lure_send_at));
   const at = nowMs + gap;
   return Number.isFinite(at) && at > Date.parse(v.send_at) ? new Date(at).toISOString() : null;
@@ -160,8 +171,10 @@ async function recordOutcomesOnce(database: Database, outcomes: Outcome[], opts:
       for (const kind of sent) {
         const col = kind === 'attack' ? 'submitted_at' : kind === 'lure' ? 'lure_submitted_at' : 'awareness_submitted_at';
         set[col] = t;
-        counted.push(kind === 'attack' ? 'submitted' : kind === 'lure' ? 'lure_submitted' : 'awareness_submitted');
+        // A re-send of a message that had gone out moves its time forward; it was counted then.
+        if (!resends(v, kind)) counted.push(kind === 'attack' ? 'submitted' : kind === 'lure' ? 'lure_submitted' : 'awareness_submitted');
       }
+      if (v.resend && [...sent].some((k) => resends(v, k))) set.resend = v.resend.split(',').filter((k) => !sent.has(k as MessageKind)).join(',');
       // A lure that went out late (retries, a stop, a backlog): its attack keeps its distance.
       const attackAt = sent.has('lure') ? attackAfterLure(v, nowMs) : null;
       if (attackAt) set.send_at = attackAt;
@@ -197,7 +210,7 @@ async function recordOutcomesOnce(database: Database, outcomes: Outcome[], opts:
       const moved = attackAt && (!retry || attackAt < retry) ? attackAt : retry;
       set.next_send_at = giveUp ? null : nextSendSql(database, new Set([...sent, ...failed.map((o) => o.kind), ...(attackAt ? (['attack'] as const) : [])]), attackAt ? moved : retry);
       // The common case (one kind sent, nothing failed, a first attempt) is batched below.
-      if (!failed.length && sent.size === 1 && !attackAt && !v.attempts && !v.lure_attempts && !v.awareness_attempts) {
+      if (!failed.length && sent.size === 1 && !attackAt && !v.resend && !v.attempts && !v.lure_attempts && !v.awareness_attempts) {
         const kind = [...sent][0];
         const key = `${kind} ${v.lease_until}`;
         let entry = simpleSent.get(key);
@@ -209,7 +222,10 @@ async function recordOutcomesOnce(database: Database, outcomes: Outcome[], opts:
       // already recorded (the lease ran out while this one was still sending) is not recorded,
       // nor counted, twice, and a re-send made meanwhile (which releases the row) stays pending.
       let q = trx.updateTable('victims').set(set as any).where('id', '=', id).where('lease_until', v.lease_until === null ? 'is' : '=', v.lease_until);
-      for (const kind of sent) q = q.where(kind === 'attack' ? 'submitted_at' : kind === 'lure' ? 'lure_submitted_at' : 'awareness_submitted_at', 'is', null);
+      for (const kind of sent) {
+        if (resends(v, kind)) q = q.where(sql<boolean>`(',' || resend || ',') like ${`%,${kind},%`}`);
+        else q = q.where(kind === 'attack' ? 'submitted_at' : kind === 'lure' ? 'lure_submitted_at' : 'awareness_submitted_at', 'is', null);
+      }
       const res = await q.executeTakeFirst();
       if (Number(res.numUpdatedRows) === 1) for (const key of counted) add(v, key);
     }
