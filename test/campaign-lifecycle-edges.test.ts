@@ -369,3 +369,22 @@ describe('deleting what a campaign was built from', () => {
     expect((await t.call('GET', `/api/campaigns/${built.campaignId}/victims`, { token: a.token })).json().victims).toHaveLength(2);
   });
 });
+
+describe('recipients tested', () => {
+  it("a start stamps its people's last_tested once it has committed (not holding the start up)", async () => {
+    const a = await t.tenant();
+    const built = await buildCampaign(t, a, { groups: [people(3, 'tested-')] });
+    const before = new Date().toISOString();
+    await setStatus(t, a.token, built.campaignId, 'running');
+    let stamped: (string | null)[] = [];
+    for (let i = 0; i < 100; i++) {
+      stamped = (await t.core.database.db.selectFrom('recipients').select('last_tested').where('recipient_group_id', '=', built.groupIds[0]).execute()).map((r) => r.last_tested);
+      if (stamped.every((s) => s !== null)) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(stamped).toHaveLength(3);
+    for (const s of stamped) expect(s! >= before).toBe(true);
+    const listed = (await t.call('GET', `/api/recipient-groups/${built.groupIds[0]}/recipients`, { token: a.token })).json();
+    expect(JSON.stringify(listed)).toContain('"last_tested":"');
+  });
+});

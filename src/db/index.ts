@@ -35,7 +35,29 @@ export interface Database {
    * through pg's callback API (see core/securityjourney/reports.ts for why).
    */
   pool?: pg.Pool;
+  /**
+   * Bookkeeping that need not hold up the request that causes it: run now, not waited for, its
+   * failure logged; close() waits for what is still running.
+   */
+  later?(what: string, work: () => Promise<unknown>): void;
   close(): Promise<void>;
+}
+
+/** `later` and a close() that waits for it, around a Kysely instance. */
+function withLater(db: Kysely<DB>): Pick<Database, 'later' | 'close'> {
+  const running = new Set<Promise<unknown>>();
+  return {
+    later(what, work) {
+      const p: Promise<unknown> = work()
+        .catch((err: unknown) => console.error(`decoy: ${what}: ${(err as Error).message}`))
+        .finally(() => running.delete(p));
+      running.add(p);
+    },
+    async close() {
+      await Promise.all(running);
+      await db.destroy();
+    },
+  };
 }
 
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -68,7 +90,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return { db, dialect: 'sqlite', ...withLater(db) };
   }
   const poolConfig: pg.PoolConfig = { connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 };
   if (options.schema) {
@@ -91,7 +113,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   });
   probe.release();
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', schema: options.schema, pool, close: () => db.destroy() };
+  return { db, dialect: 'postgres', schema: options.schema, pool, ...withLater(db) };
 }
 
 async function connectOrExplain(client: pg.Client, url: string) {

@@ -103,12 +103,16 @@ export async function createVictims(
     await scheduleUnscheduled(trx, campaignId, schedule, timeZone, nowMs);
     return { created };
   });
-  // After the commit: sending starts at once, and this bookkeeping does not hold the start up.
-  await db
-    .updateTable('recipients')
-    .set({ last_tested: now() })
-    .where('id', 'in', db.selectFrom('victims').select('recipient_id').where('campaign_id', '=', campaignId).where('recipient_id', 'is not', null) as any)
-    .execute();
+  // After the commit, and not waited for: sending starts at once, and this bookkeeping (a write
+  // of every recipient) does not hold the start up.
+  const stamp = () =>
+    db
+      .updateTable('recipients')
+      .set({ last_tested: now() })
+      .where('id', 'in', db.selectFrom('victims').select('recipient_id').where('campaign_id', '=', campaignId).where('recipient_id', 'is not', null) as any)
+      .execute();
+  if (database.later) database.later("stamping the campaign's recipients as tested", stamp);
+  else await stamp();
   return result;
 }
 
