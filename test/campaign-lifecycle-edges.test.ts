@@ -23,6 +23,15 @@ const iso = (ms: number) => new Date(Date.now() + ms).toISOString();
 const HOUR = 3_600_000;
 const victimsOf = async (campaignId: number) =>
   t.core.database.db.selectFrom('victims').selectAll().where('campaign_id', '=', campaignId).orderBy('id').execute();
+/** A window campaign started and stopped, stopped long enough for every message to fall due (half an hour ago). */
+async function stoppedWithOverdue(n: number, prefix: string) {
+  const a = await t.tenant();
+  const built = await buildCampaign(t, a, { groups: [people(n, prefix)], campaign: { schedule: { mode: 'window', start: iso(-HOUR), end: iso(HOUR) } } });
+  await setStatus(t, a.token, built.campaignId, 'running');
+  await setStatus(t, a.token, built.campaignId, 'stopped');
+  await t.core.database.db.updateTable('victims').set({ send_at: iso(-30 * 60_000), next_send_at: iso(-30 * 60_000) }).where('campaign_id', '=', built.campaignId).execute();
+  return { a, built };
+}
 const recipientsOf = (mails: { to?: unknown }[]) =>
   mails.map((m) => ((Array.isArray(m.to) ? m.to[0] : m.to) as { value: { address: string }[] }).value[0].address).sort();
 
@@ -64,12 +73,7 @@ describe('starting a campaign that cannot send', () => {
   });
 
   it('a resume gives what fell due while the campaign was stopped new times in what is left of the window', async () => {
-    const a = await t.tenant();
-    const built = await buildCampaign(t, a, { groups: [people(20, 'retime-')], campaign: { schedule: { mode: 'window', start: iso(-HOUR), end: iso(HOUR) } } });
-    await setStatus(t, a.token, built.campaignId, 'running');
-    await setStatus(t, a.token, built.campaignId, 'stopped');
-    // Stopped long enough for every message to fall due.
-    await t.core.database.db.updateTable('victims').set({ send_at: iso(-30 * 60_000), next_send_at: iso(-30 * 60_000) }).where('campaign_id', '=', built.campaignId).execute();
+    const { a, built } = await stoppedWithOverdue(20, 'retime-');
     const resumedAt = new Date().toISOString();
     await setStatus(t, a.token, built.campaignId, 'running');
     const rows = await victimsOf(built.campaignId);
@@ -114,11 +118,7 @@ describe('starting a campaign that cannot send', () => {
   });
 
   it('refuses (409) to resume a campaign whose window is over while messages that fell due are unsent', async () => {
-    const a = await t.tenant();
-    const built = await buildCampaign(t, a, { groups: [people(2, 'late-resume-')], campaign: { schedule: { mode: 'window', start: iso(-HOUR), end: iso(HOUR) } } });
-    await setStatus(t, a.token, built.campaignId, 'running');
-    await setStatus(t, a.token, built.campaignId, 'stopped');
-    await t.core.database.db.updateTable('victims').set({ send_at: iso(-30 * 60_000), next_send_at: iso(-30 * 60_000) }).where('campaign_id', '=', built.campaignId).execute();
+    const { a, built } = await stoppedWithOverdue(2, 'late-resume-');
     await t.core.database.db
       .updateTable('campaigns')
       .set({ schedule: JSON.stringify({ mode: 'window', start: iso(-3 * HOUR), end: iso(-2 * HOUR) }) })
@@ -362,6 +362,10 @@ describe('deleting what a campaign was built from', () => {
     expect(refused.json().error.message).toMatch(/running/);
     expect((await t.call('GET', `/api/campaigns/${built.campaignId}/recipient-groups`, { token: a.token })).json().recipient_groups).toHaveLength(1);
     await setStatus(t, a.token, built.campaignId, 'stopped');
+    // Another tenant's id: not found, and nothing recorded in the campaign.
+    const other = await t.tenant();
+    expect((await t.call('DELETE', `/api/recipient-groups/${built.groupIds[0]}`, { token: other.token })).statusCode).toBe(404);
+    expect((await t.call('GET', `/api/campaigns/${built.campaignId}/stats`, { token: a.token })).json().timeline.some((e: { type: number }) => e.type === 21)).toBe(false);
     expect((await t.call('DELETE', `/api/recipient-groups/${built.groupIds[0]}`, { token: a.token })).statusCode).toBeLessThan(300);
     const stats = (await t.call('GET', `/api/campaigns/${built.campaignId}/stats`, { token: a.token })).json();
     expect(stats.timeline.at(-1)).toMatchObject({ type: 21 });

@@ -5,14 +5,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, usingPostgres, type TestApp } from './helpers/app.ts';
 import { buildCampaign, people } from './helpers/campaign.ts';
-import { BROWSER_UA, SCANNER_UA, eventsOf, trackingFixture, trackingServer, victimRow } from './tracking-factories.ts';
+import { BROWSER_UA, SCANNER_UA, eventsOf, meaningfulHeaders, rawRequest, trackingFixture, trackingServer, victimRow } from './tracking-factories.ts';
 
 let t: TestApp;
 let srv: FastifyInstance;
@@ -28,32 +27,12 @@ afterAll(async () => {
   await t?.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A request over a real connection (the fast path and fastify's own URL checks only run there); fails after 5 s without an answer. */
-function raw(method: string, urlPath: string, headers: Record<string, string> = { 'user-agent': BROWSER_UA }, body?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: urlPath, method, headers, timeout: 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer to ${method} ${urlPath.slice(0, 60)}`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** Headers that say something about the answer (not the connection or the time). */
-function meaningful(h: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(h)) if (!['date', 'connection', 'keep-alive'].includes(k)) out[k] = String(v);
-  return out;
-}
+/** A request over a real connection, its body as text. */
+const raw = async (method: string, urlPath: string, headers?: Record<string, string>, body?: string) => {
+  const res = await rawRequest(port, method, urlPath, headers, body);
+  return { ...res, body: res.body.toString() };
+};
+const meaningful = meaningfulHeaders;
 
 const HEADER_SAFE = /^[\x21-\x7e]+$/;
 

@@ -131,12 +131,7 @@ describe('running a campaign over SMTP', () => {
   it('sends nothing for a stopped campaign, and the lure first for a double barrel', async () => {
     const a = await t.tenant();
     const built = await buildCampaign(t, a, { groups: [people(3, 'db-')], scenario: { double_barrel: true, lure_delay: 0 } });
-    await t.core.database.db
-      .updateTable('scenario_template_contents')
-      .set({ lure_subject: 'Heads-up: a document is coming', lure_html: '<p>Hi {{firstname}}, expect a file from us.</p>', lure_text: 'Hi {{firstname}}, expect a file from us.' })
-      .where('scenario_template_id', '=', (await t.core.database.db.selectFrom('scenarios').select('scenario_template_id').where('id', '=', built.scenarioId).executeTakeFirstOrThrow()).scenario_template_id)
-      .execute();
-    t.sending.messages.invalidate();
+    await setLureContent(built.scenarioId, 'Heads-up: a document is coming', 'Hi {{firstname}}, expect a file from us.');
     await setStatus(t, a.token, built.campaignId, 'running');
     await setStatus(t, a.token, built.campaignId, 'stopped');
     const before = sink.messages.length;
@@ -154,12 +149,7 @@ describe('running a campaign over SMTP', () => {
   it('a double-barrel lure that goes out late keeps its attack lure_delay behind it', async () => {
     const a = await t.tenant();
     const built = await buildCampaign(t, a, { groups: [people(2, 'late-lure-')], scenario: { double_barrel: true, lure_delay: 60 } });
-    await t.core.database.db
-      .updateTable('scenario_template_contents')
-      .set({ lure_subject: 'Heads-up: late lure', lure_html: '<p>Hi {{firstname}}</p>', lure_text: 'Hi {{firstname}}' })
-      .where('scenario_template_id', '=', (await t.core.database.db.selectFrom('scenarios').select('scenario_template_id').where('id', '=', built.scenarioId).executeTakeFirstOrThrow()).scenario_template_id)
-      .execute();
-    t.sending.messages.invalidate();
+    await setLureContent(built.scenarioId, 'Heads-up: late lure', 'Hi {{firstname}}');
     await setStatus(t, a.token, built.campaignId, 'running');
     // As after a backlog (or a stop) of two hours: the lure was due two hours ago, the attack one hour ago.
     const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
@@ -234,6 +224,14 @@ describe('running a campaign over SMTP', () => {
     expect(new Set(rows.map((r) => r.send_at)).size).toBe(20);
   });
 });
+
+/** Gives the scenario's template a lure message (double barrel), in every language. */
+async function setLureContent(scenarioId: number, subject: string, text: string) {
+  const db = t.core.database.db;
+  const { scenario_template_id } = await db.selectFrom('scenarios').select('scenario_template_id').where('id', '=', scenarioId).executeTakeFirstOrThrow();
+  await db.updateTable('scenario_template_contents').set({ lure_subject: subject, lure_html: `<p>${text}</p>`, lure_text: text }).where('scenario_template_id', '=', scenario_template_id).execute();
+  t.sending.messages.invalidate();
+}
 
 describe('DKIM', () => {
   it('signs mail from a domain with a DKIM key; the key is stored encrypted and never shown', async () => {

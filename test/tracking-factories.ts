@@ -4,6 +4,7 @@
  * the tracking server built on the test app's core.
  */
 import type { FastifyInstance } from 'fastify';
+import { request } from 'node:http';
 import { ensureCounterRows } from '../src/core/stats/counters.ts';
 import { VictimTokens } from '../src/core/tracking/token.ts';
 import { now } from '../src/db/index.ts';
@@ -155,4 +156,34 @@ export async function eventsOf(t: TestApp, victimId: number) {
 export async function countersOf(t: TestApp, scenarioId: number) {
   await t.core.tracking.flush();
   return t.core.database.db.selectFrom('campaign_counters').selectAll().where('scenario_id', '=', scenarioId).executeTakeFirstOrThrow();
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/**
+ * A request over a real connection to a listening tracking server (the fast path and fastify's
+ * own URL checks run only there); fails after 5 s without an answer.
+ */
+export function rawRequest(port: number, method: string, urlPath: string, headers: Record<string, string> = { 'user-agent': BROWSER_UA }, body?: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: urlPath, method, headers, timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer to ${method} ${urlPath.slice(0, 60)}`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Headers that say something about the answer (not the connection or the time). */
+export function meaningfulHeaders(h: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(h)) if (!['date', 'connection', 'keep-alive'].includes(k)) out[k] = String(v);
+  return out;
 }

@@ -3,12 +3,11 @@
  * routes them): the same bytes as the fastify routes, the same recording, and everything it does
  * not handle (HEAD, a forged token, a request through a trusted proxy) answered the usual way.
  */
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.ts';
-import { BROWSER_UA, eventsOf, trackingFixture, trackingServer, victimRow, type Fixture } from './tracking-factories.ts';
+import { BROWSER_UA, eventsOf, meaningfulHeaders, rawRequest, trackingFixture, trackingServer, victimRow, type Fixture } from './tracking-factories.ts';
 
 let t: TestApp;
 let srv: FastifyInstance;
@@ -26,30 +25,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function raw(method: string, path: string, headers: Record<string, string> = { 'user-agent': BROWSER_UA }): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Headers that say something about the answer (not the connection or the time). */
-function meaningful(h: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(h)) if (!['date', 'connection', 'keep-alive'].includes(k)) out[k] = String(v);
-  return out;
-}
+const raw = (method: string, path: string, headers?: Record<string, string>) => rawRequest(port, method, path, headers);
+const meaningful = meaningfulHeaders;
 
 it('answers the pixel with the same status, headers and bytes as the route, and records the open', async () => {
   const fast = await raw('GET', `/o/${f.tokens[0]}.gif`);

@@ -119,8 +119,9 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     closing = true;
     await tracking.close();
   });
-  app.addHook('onRequest', async (_req, reply) => {
-    if (closing) return notFound(reply as unknown as Answer, 503);
+  app.addHook('onRequest', (_req, reply, done) => {
+    if (closing) notFound(reply as unknown as Answer, 503);
+    else done();
   });
 
   // Bodies: forms (and lenient JSON for report buttons), parsed by the route; nothing else is a body parser here.
@@ -149,7 +150,7 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
   type Outcome = HitOutcome & { awarenessPath?: string | null };
   /** A success leads to the campaign's awareness: its page now, or its mail later (send_awareness_link). */
   const withAwareness = async (o: HitOutcome): Promise<Outcome> => {
-    if (!o.found || !o.succeeds) return o;
+    if (!o.found || !o.leadsToAwareness) return o;
     const human = o.verdict === 'human';
     return {
       ...o,
@@ -226,7 +227,7 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     // thousands of times a second.
     tracking.recorder.submit({ victimId, kind, method: 'GET', headers: req.headers, ip: peer, proxyIp: '', page: kind === 'click' }, (err, o) => {
       if (o === undefined) fastFailed(res, err);
-      else if (o.found && o.succeeds) withAwareness(o).then((done) => fastAnswer(res, kind, token, done), (e: unknown) => fastFailed(res, e));
+      else if (o.found && o.leadsToAwareness) withAwareness(o).then((done) => fastAnswer(res, kind, token, done), (e: unknown) => fastFailed(res, e));
       else fastAnswer(res, kind, token, o);
     });
     return true;
@@ -262,8 +263,7 @@ export async function buildTrackingServer(core: Core, options: ServerOptions = {
     const o = await hit(req, 'submit', token, { page: true, fields });
     if (!o.found) return notFound(reply);
     // The answer depends only on the values, never on the verdict: a scanner sees what a person sees.
-    // With success by click the person succeeded on the way here: after the form, their awareness.
-    if (o.valid) return afterSuccess(reply, !o.succeeds && o.scenario.successAction === 'click' ? { ...o, awarenessPath: (await withAwareness({ ...o, succeeds: true })).awarenessPath } : o, 303);
+    if (o.valid) return afterSuccess(reply, o, 303);
     return landing(reply, o, token);
   });
 

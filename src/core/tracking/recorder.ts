@@ -66,6 +66,11 @@ export interface RecordedHit {
   reasons: string[];
   /** This hit satisfies the scenario's success_action (human or not: the answer must not differ). */
   succeeds: boolean;
+  /**
+   * This hit sends the person on to the campaign's awareness: a success, or a valid form post on
+   * a scenario that succeeds by click (the person succeeded on the way to the form).
+   */
+  leadsToAwareness: boolean;
   /** Form posts: the values matched login_regexp/password_regexp (always true for other hits). */
   valid: boolean;
   scenario: ScenarioView;
@@ -570,6 +575,7 @@ export class HitRecorder {
         verdict: verdict.verdict,
         reasons: verdict.reasons,
         succeeds,
+        leadsToAwareness: succeeds || (hit.kind === 'submit' && valid && s.successAction === 'click'),
         valid,
         scenario: s,
         content,
